@@ -1,0 +1,1 @@
+//! Placeholder: the Swift binding lands here.
