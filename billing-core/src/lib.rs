@@ -34,12 +34,15 @@
     clippy::lossy_float_literal
 )]
 
+pub mod actor;
 pub mod contact;
 pub mod error;
 pub mod ids;
 pub mod money;
+pub mod notification;
 pub mod requisites;
 
+pub use actor::{Actor, Audited};
 pub use contact::{Email, EmailError, Phone, PhoneError};
 pub use error::{Error, ErrorCode};
 pub use ids::{
@@ -47,6 +50,7 @@ pub use ids::{
     SERVICE_CODE_WIDTH,
 };
 pub use money::{Money, MoneyError, SignedMoney};
+pub use notification::Notification;
 pub use requisites::{
     bank_name_by_mfo, is_valid_edrpou, is_valid_iban, is_valid_rnokpp, Edrpou, EdrpouError, Iban,
     IbanError, Rnokpp, RnokppError, Sex, TaxId, TaxIdError,
