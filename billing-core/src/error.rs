@@ -4,10 +4,16 @@
 //! message may be reworded. Bindings map [`Error`] in one place each, so every language sees the same
 //! code and message.
 
+use crate::account::AccountError;
+use crate::admin::{AdminError, DomainError, PersonNameError};
+use crate::calendar::CalendarError;
 use crate::contact::{EmailError, PhoneError};
 use crate::ids::{InvoiceNumberError, ServiceCodeError};
 use crate::money::MoneyError;
+use crate::payment::OutsideIdError;
+use crate::reconcile::{CurrencyError, ReconcileError};
 use crate::requisites::{EdrpouError, IbanError, RnokppError, TaxIdError};
+use crate::tariff::TariffError;
 
 /// A stable, machine-readable error code such as `edrpou.checksum`.
 pub trait ErrorCode {
@@ -51,6 +57,33 @@ pub enum Error {
     /// A bad phone number.
     #[error(transparent)]
     Phone(#[from] PhoneError),
+    /// A bad domain name.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// A bad full name (ПІБ).
+    #[error(transparent)]
+    PersonName(#[from] PersonNameError),
+    /// A refused administration command.
+    #[error(transparent)]
+    Admin(#[from] AdminError),
+    /// A refused billing account command.
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    /// A bad tariff, catalog or tariff change.
+    #[error(transparent)]
+    Tariff(#[from] TariffError),
+    /// A bad billing month.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    /// A bad outside id (payment, attempt, link or refund id).
+    #[error(transparent)]
+    OutsideId(#[from] OutsideIdError),
+    /// A bad currency code.
+    #[error(transparent)]
+    Currency(#[from] CurrencyError),
+    /// A refused resolution of a bank line.
+    #[error(transparent)]
+    Reconcile(#[from] ReconcileError),
 }
 
 impl ErrorCode for Error {
@@ -65,12 +98,25 @@ impl ErrorCode for Error {
             Error::Iban(e) => e.code(),
             Error::Email(e) => e.code(),
             Error::Phone(e) => e.code(),
+            Error::Domain(e) => e.code(),
+            Error::PersonName(e) => e.code(),
+            Error::Admin(e) => e.code(),
+            Error::Account(e) => e.code(),
+            Error::Tariff(e) => e.code(),
+            Error::Calendar(e) => e.code(),
+            Error::OutsideId(e) => e.code(),
+            Error::Currency(e) => e.code(),
+            Error::Reconcile(e) => e.code(),
         }
     }
 
     fn is_invalid_input(&self) -> bool {
         match self {
             Error::Money(e) => e.is_invalid_input(),
+            Error::Admin(e) => e.is_invalid_input(),
+            Error::Account(e) => e.is_invalid_input(),
+            Error::Tariff(e) => e.is_invalid_input(),
+            Error::Reconcile(e) => e.is_invalid_input(),
             _ => true,
         }
     }

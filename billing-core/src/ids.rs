@@ -3,7 +3,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-
 use crate::error::ErrorCode;
 
 /// The number of digits in a service code. The one place the width lives, for the day the platform
@@ -344,9 +343,18 @@ mod tests {
     #[test]
     fn service_code_keeps_leading_zeros() {
         assert_eq!(ServiceCode::parse("00042").unwrap().to_string(), "00042");
-        assert_eq!(ServiceCode::parse("0042").unwrap_err().code(), "service_code.length");
-        assert_eq!(ServiceCode::parse("0004a").unwrap_err().code(), "service_code.format");
-        assert_eq!(ServiceCode::from_value(100_000).unwrap_err().code(), "service_code.length");
+        assert_eq!(
+            ServiceCode::parse("0042").unwrap_err().code(),
+            "service_code.length"
+        );
+        assert_eq!(
+            ServiceCode::parse("0004a").unwrap_err().code(),
+            "service_code.format"
+        );
+        assert_eq!(
+            ServiceCode::from_value(100_000).unwrap_err().code(),
+            "service_code.length"
+        );
     }
 
     #[test]

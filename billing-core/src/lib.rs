@@ -34,24 +34,60 @@
     clippy::lossy_float_literal
 )]
 
+pub mod account;
 pub mod actor;
+pub mod admin;
+pub mod calendar;
 pub mod contact;
+pub mod documents;
 pub mod error;
 pub mod ids;
+pub mod invoice;
 pub mod money;
 pub mod notification;
+pub mod payment;
+pub mod ports;
+pub mod project;
+pub mod reconcile;
 pub mod requisites;
+pub mod section;
+pub mod tariff;
 
+pub use account::{
+    AccessState, Account, AccountCommand, AccountError, AccountEvent, BillingPolicy,
+};
 pub use actor::{Actor, Audited};
+pub use admin::{
+    Admin, AdminCommand, AdminError, AdminEvent, DomainError, DomainName, OwnerContact, PersonName,
+    PersonNameError,
+};
+pub use calendar::{BillingMonth, CalendarError, PeriodSpan};
 pub use contact::{Email, EmailError, Phone, PhoneError};
+pub use documents::{
+    amount_in_words, hryvnias_in_words, plural_form, NbuQrError, NbuQrFields, NbuQrFormat,
+    PaymentQr, PluralForm,
+};
+pub use documents::{
+    ActDocument, DocumentError, DocumentLine, InvoiceDocument, Party, TaxStatus, Vat,
+};
 pub use error::{Error, ErrorCode};
 pub use ids::{
     InvoiceNumber, InvoiceNumberError, InvoicePrefix, ServiceCode, ServiceCodeError,
     SERVICE_CODE_WIDTH,
 };
+pub use invoice::{Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, VatRate};
 pub use money::{Money, MoneyError, SignedMoney};
 pub use notification::Notification;
+pub use payment::{
+    AttemptId, CardToken, Credit, CreditReason, LinkId, OutsideIdError, PaymentId, PaymentLink,
+    PaymentRecord, PaymentSource, RefundId, SavedCard,
+};
+pub use project::{Project, ProjectCommand, ProjectError, ProjectEvent};
 pub use requisites::{
     bank_name_by_mfo, is_valid_edrpou, is_valid_iban, is_valid_rnokpp, Edrpou, EdrpouError, Iban,
     IbanError, Rnokpp, RnokppError, Sex, TaxId, TaxIdError,
+};
+pub use tariff::{
+    BillingPeriod, Feature, LimitCheck, LimitKind, LimitState, Limits, Tariff, TariffCatalog,
+    TariffCode, TariffError, Usage, UsageSnapshot,
 };

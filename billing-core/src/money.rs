@@ -539,7 +539,10 @@ mod tests {
     #[test]
     fn checked_arithmetic() {
         assert_eq!(Money::MAX.checked_add(m("0.01")), Err(MoneyError::Overflow));
-        assert_eq!(m("1").checked_sub(m("2")).unwrap_err().code(), "money.negative");
+        assert_eq!(
+            m("1").checked_sub(m("2")).unwrap_err().code(),
+            "money.negative"
+        );
         assert_eq!(m("2").checked_sub(m("0.01")).unwrap(), m("1.99"));
         assert_eq!(m("0.10").checked_mul(3).unwrap(), m("0.30"));
         assert_eq!(Money::sum([m("0.10"), m("0.20")]).unwrap(), m("0.30"));
@@ -547,8 +550,14 @@ mod tests {
 
     #[test]
     fn rounds_once_half_away_from_zero() {
-        assert_eq!(Money::round_from(Decimal::new(12345, 3)).unwrap(), m("12.35"));
-        assert_eq!(Money::round_from(Decimal::new(12344, 3)).unwrap(), m("12.34"));
+        assert_eq!(
+            Money::round_from(Decimal::new(12345, 3)).unwrap(),
+            m("12.35")
+        );
+        assert_eq!(
+            Money::round_from(Decimal::new(12344, 3)).unwrap(),
+            m("12.34")
+        );
     }
 
     #[test]
@@ -567,10 +576,15 @@ mod tests {
     fn decimal_conversions() {
         assert_eq!(Money::from_decimal(Decimal::new(15, 1)).unwrap(), m("1.50"));
         assert_eq!(
-            Money::from_decimal(Decimal::new(1505, 3)).unwrap_err().code(),
+            Money::from_decimal(Decimal::new(1505, 3))
+                .unwrap_err()
+                .code(),
             "money.too_many_decimals"
         );
-        assert_eq!(Money::from_decimal(Decimal::new(-1, 0)).unwrap_err().code(), "money.sign");
+        assert_eq!(
+            Money::from_decimal(Decimal::new(-1, 0)).unwrap_err().code(),
+            "money.sign"
+        );
         assert_eq!(m("1.5").as_decimal().scale(), 2);
     }
 }

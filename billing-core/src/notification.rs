@@ -1,7 +1,7 @@
 //! Notifications the platform must send. The core only decides them; the storage layer puts them in
 //! an outbox that the platform drains.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{InvoiceNumber, ServiceCode};
@@ -49,6 +49,23 @@ pub enum Notification {
         /// Its due date.
         due_date: NaiveDate,
     },
+    /// An autopay charge needed 3-D Secure: the owner pays through a payment link instead.
+    PaymentLinkReady {
+        /// The project.
+        project: ServiceCode,
+        /// The invoice.
+        invoice: InvoiceNumber,
+        /// Until when the link is offered.
+        expires_at: DateTime<Utc>,
+    },
+    /// Money is kept as a credit (an overpayment, or a payment after closing) for support to
+    /// resolve: refund it or apply it to an invoice.
+    CreditToResolve {
+        /// The project.
+        project: ServiceCode,
+        /// The amount.
+        amount: Money,
+    },
     /// The admin panel is blocked for debt.
     Blocked {
         /// The project.
@@ -71,6 +88,26 @@ pub enum Notification {
     },
     /// A manager confirmed the deletion.
     DeletionConfirmed {
+        /// The project.
+        project: ServiceCode,
+    },
+    /// Support applied a change request: the owner contact changed (or ownership passed on).
+    ChangeRequestApplied {
+        /// The project.
+        project: ServiceCode,
+    },
+    /// Support rejected a change request.
+    ChangeRequestRejected {
+        /// The project.
+        project: ServiceCode,
+    },
+    /// The owner asked for a personal contract (for support).
+    PersonalContractRequested {
+        /// The project.
+        project: ServiceCode,
+    },
+    /// The deletion request was withdrawn: the project goes on.
+    DeletionWithdrawn {
         /// The project.
         project: ServiceCode,
     },

@@ -1,1 +1,52 @@
-//! Placeholder: the Swift binding lands here.
+//! # billing-core-swift (`billing_ffi`)
+//!
+//! The uniffi face of [`billing_core`]'s foundations: the Swift module `BillingCore` (and, from the
+//! same library, Kotlin and Python). Every function here parses or formats through the core and maps
+//! its result; the rules live in the core only.
+//!
+//! - Requisites: [`parse_edrpou`], [`parse_rnokpp`], [`parse_tax_id`], [`parse_iban`] and the
+//!   allocation-free predicates [`is_valid_edrpou`], [`is_valid_rnokpp`], [`is_valid_iban`].
+//! - Money: [`parse_money`] and [`format_money_document`], on `Decimal` (`Foundation.Decimal` in
+//!   Swift, `decimal.Decimal` in Python), never a float.
+//! - Identifiers and contacts: [`parse_service_code`], [`parse_invoice_number`], [`parse_email`],
+//!   [`parse_phone`].
+//! - Time: the [`Clock`] port, implemented by the host, and [`today_in_kyiv`].
+//!
+//! Every failure is a [`BillingError`] carrying the core's dotted `code` and `message` unchanged.
+//!
+//! ```
+//! use billing_ffi::{parse_iban, parse_money, format_money_document, BillingError};
+//!
+//! let iban = parse_iban("ua21 3223 1300 0002 6007 2335 6600 1")?;
+//! assert_eq!(iban.electronic, "UA213223130000026007233566001");
+//! assert_eq!(iban.bank_name.as_deref(), Some("АТ «Укрексімбанк»"));
+//!
+//! let amount = parse_money("1 200,5")?;
+//! assert_eq!(format_money_document(amount)?, "1 200,50 грн");
+//!
+//! let err = billing_ffi::parse_edrpou("32855968").unwrap_err();
+//! assert_eq!(err.code(), "edrpou.checksum");
+//! # Ok::<(), BillingError>(())
+//! ```
+#![deny(missing_docs)]
+
+uniffi::setup_scaffolding!();
+
+mod clock;
+mod contact;
+mod error;
+mod ids;
+mod money;
+mod requisites;
+mod types;
+
+pub use clock::{today_in_kyiv, Clock};
+pub use contact::{parse_email, parse_phone};
+pub use error::{BillingError, CODE_CALLBACK_FAILED, CODE_TIMESTAMP_OUT_OF_RANGE};
+pub use ids::{parse_invoice_number, parse_service_code, InvoiceNumber};
+pub use money::{format_money_document, parse_money};
+pub use requisites::{
+    is_valid_edrpou, is_valid_iban, is_valid_rnokpp, parse_edrpou, parse_iban, parse_rnokpp,
+    parse_tax_id, Edrpou, Iban, Rnokpp, TaxId,
+};
+pub use types::CalendarDate;

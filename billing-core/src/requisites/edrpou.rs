@@ -79,8 +79,8 @@ fn checksum_ok(b: &[u8]) -> bool {
     };
     let mut sum = 0;
     let mut plain = 0;
-    for i in 0..7 {
-        sum += d(i) * weights[i];
+    for (i, w) in weights.iter().enumerate() {
+        sum += d(i) * w;
         plain += d(i);
     }
     let mut r = sum % 11;

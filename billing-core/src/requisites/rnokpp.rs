@@ -68,8 +68,8 @@ const WEIGHTS: [i32; 9] = [-1, 5, 7, 9, 4, 6, 10, 5, 7];
 #[inline(always)]
 fn checksum_ok(b: &[u8]) -> bool {
     let mut sum: i32 = 0;
-    for i in 0..9 {
-        sum += i32::from(b[i] - b'0') * WEIGHTS[i];
+    for (d, w) in b.iter().zip(WEIGHTS) {
+        sum += i32::from(d - b'0') * w;
     }
     // The sum can be negative (prefix 900000000 gives -9): use the Euclidean remainder.
     sum.rem_euclid(11) % 10 == i32::from(b[9] - b'0')

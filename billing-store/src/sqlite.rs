@@ -1,0 +1,390 @@
+//! [`SqliteStore`]: the embedded default. One file, created and migrated on first open, shared
+//! safely by several processes (the backend and a finance script).
+//!
+//! - WAL mode: readers never block the writer and the writer never blocks readers.
+//! - `synchronous=NORMAL`: a commit does not wait for the disk; a power loss may lose the last
+//!   commits since the last checkpoint, never consistency (a batch is in the file whole or not at all).
+//!   A killed process loses nothing it committed.
+//! - A busy timeout ([`DEFAULT_BUSY_TIMEOUT`]): a writer waits for another process's write lock
+//!   instead of failing at once.
+//! - Every write transaction starts with `BEGIN IMMEDIATE`, taking the write lock at its start: a
+//!   deferred transaction that read first could otherwise fail with `SQLITE_BUSY` at its first write,
+//!   whatever the timeout, and the version it read is current for the whole transaction.
+
+use std::path::Path;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use billing_core::ids::ServiceCode;
+use billing_core::ports::{
+    AppendBatch, LoadedProject, OutboxItem, OutsideId, ProjectStore, StoreError, StoredEvent,
+};
+use chrono::Utc;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::Row;
+
+use crate::codec;
+
+/// How long a writer waits for another connection's (or process's) write lock before giving up with
+/// [`StoreError::Unavailable`].
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The connections a store keeps open (one writes at a time; the others read).
+const MAX_CONNECTIONS: u32 = 4;
+
+/// The schema, one migration per entry: `(version, description, SQL)`. Never edit a released entry;
+/// add a new one.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "projects, events, outside ids, invoice numbers, outbox",
+    r#"
+CREATE TABLE billing_projects (
+    project  INTEGER PRIMARY KEY,
+    version  INTEGER NOT NULL,
+    snapshot TEXT NOT NULL
+);
+CREATE TABLE billing_events (
+    project INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    at      TEXT NOT NULL,
+    actor   TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    PRIMARY KEY (project, version)
+) WITHOUT ROWID;
+CREATE TABLE billing_outside_ids (
+    kind    TEXT NOT NULL,
+    id      TEXT NOT NULL,
+    project INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE TABLE billing_invoice_numbers (
+    number  TEXT PRIMARY KEY,
+    project INTEGER NOT NULL,
+    version INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE billing_outbox (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    project         INTEGER NOT NULL,
+    at              TEXT NOT NULL,
+    notification    TEXT NOT NULL,
+    acknowledged_at TEXT
+);
+CREATE INDEX billing_outbox_pending ON billing_outbox (id) WHERE acknowledged_at IS NULL;
+"#,
+)];
+
+/// The SQLite store: a pool of connections to one file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database file at `path` and migrates it, with WAL,
+    /// `synchronous=NORMAL` and [`DEFAULT_BUSY_TIMEOUT`].
+    pub async fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_with_busy_timeout(path, DEFAULT_BUSY_TIMEOUT).await
+    }
+
+    /// [`SqliteStore::open`] with another busy timeout.
+    pub async fn open_with_busy_timeout(
+        path: impl AsRef<Path>,
+        busy_timeout: Duration,
+    ) -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .busy_timeout(busy_timeout)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(busy_timeout + Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .map_err(db_error)?;
+        let store = SqliteStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// The connection pool, for diagnostics and tests.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Closes the pool's connections (the WAL is checkpointed when the last one closes).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Maps a driver error: decoding problems are corrupt data; everything else may be retried.
+fn db_error(e: sqlx::Error) -> StoreError {
+    match e {
+        sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
+            StoreError::Corrupt(e.to_string())
+        }
+        _ => StoreError::Unavailable(e.to_string()),
+    }
+}
+
+#[async_trait]
+impl ProjectStore for SqliteStore {
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_error)?;
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS billing_schema_migrations (
+                version     INTEGER PRIMARY KEY,
+                description TEXT NOT NULL,
+                applied_at  TEXT NOT NULL
+            )",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let applied: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM billing_schema_migrations")
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        for (version, description, sql) in MIGRATIONS.iter().filter(|m| m.0 > applied) {
+            sqlx::raw_sql(sql)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            sqlx::query(
+                "INSERT INTO billing_schema_migrations (version, description, applied_at)
+                 VALUES (?1, ?2, ?3)",
+            )
+            .bind(version)
+            .bind(description)
+            .bind(codec::time_to_text(Utc::now()))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn load(&self, project: ServiceCode) -> Result<Option<LoadedProject>, StoreError> {
+        let row = sqlx::query("SELECT version, snapshot FROM billing_projects WHERE project = ?1")
+            .bind(codec::project_to_db(project))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.map(|row| {
+            Ok(LoadedProject {
+                project,
+                version: codec::version_from_db(row.try_get(0).map_err(db_error)?)?,
+                snapshot: codec::json_from_text(
+                    "snapshot",
+                    row.try_get::<&str, _>(1).map_err(db_error)?,
+                )?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn append(&self, batch: AppendBatch) -> Result<u64, StoreError> {
+        let project = codec::project_to_db(batch.project);
+        let version = codec::next_version(&batch)?;
+        let version_db = codec::version_to_db(version)?;
+        let snapshot = codec::json_to_text(&batch.snapshot)?;
+
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_error)?;
+        let actual: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM billing_projects WHERE project = ?1")
+                .bind(project)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        let actual = actual.map_or(Ok(0), codec::version_from_db)?;
+        if actual != batch.expected_version {
+            return Err(StoreError::Conflict {
+                project: batch.project,
+                expected: batch.expected_version,
+                actual,
+            });
+        }
+        codec::check_batch_duplicates(&batch)?;
+        for key in &batch.outside_ids {
+            let inserted = sqlx::query(
+                "INSERT INTO billing_outside_ids (kind, id, project, version)
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            )
+            .bind(&key.kind)
+            .bind(&key.id)
+            .bind(project)
+            .bind(version_db)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            if inserted.rows_affected() == 0 {
+                return Err(StoreError::DuplicateOutsideId {
+                    kind: key.kind.clone(),
+                    id: key.id.clone(),
+                });
+            }
+        }
+        for number in &batch.invoice_numbers {
+            let number = number.to_string();
+            let inserted = sqlx::query(
+                "INSERT INTO billing_invoice_numbers (number, project, version)
+                 VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            )
+            .bind(&number)
+            .bind(project)
+            .bind(version_db)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            if inserted.rows_affected() == 0 {
+                return Err(StoreError::DuplicateInvoiceNumber { number });
+            }
+        }
+        for (event, v) in batch.events.iter().zip(batch.expected_version + 1..) {
+            sqlx::query(
+                "INSERT INTO billing_events (project, version, at, actor, payload)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .bind(project)
+            .bind(codec::version_to_db(v)?)
+            .bind(codec::time_to_text(event.at))
+            .bind(codec::json_to_text(&event.actor)?)
+            .bind(codec::json_to_text(&event.payload)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        sqlx::query(
+            "INSERT INTO billing_projects (project, version, snapshot) VALUES (?1, ?2, ?3)
+             ON CONFLICT (project) DO UPDATE SET version = excluded.version, snapshot = excluded.snapshot",
+        )
+        .bind(project)
+        .bind(version_db)
+        .bind(&snapshot)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if !batch.notifications.is_empty() {
+            let at = codec::time_to_text(codec::outbox_time(&batch));
+            for notification in &batch.notifications {
+                sqlx::query(
+                    "INSERT INTO billing_outbox (project, at, notification) VALUES (?1, ?2, ?3)",
+                )
+                .bind(project)
+                .bind(&at)
+                .bind(codec::json_to_text(notification)?)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            }
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(version)
+    }
+
+    async fn outside_id(&self, key: &OutsideId) -> Result<Option<ServiceCode>, StoreError> {
+        let project: Option<i64> =
+            sqlx::query_scalar("SELECT project FROM billing_outside_ids WHERE kind = ?1 AND id = ?2")
+                .bind(&key.kind)
+                .bind(&key.id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+        project.map(codec::project_from_db).transpose()
+    }
+
+    async fn projects(&self) -> Result<Vec<ServiceCode>, StoreError> {
+        let rows: Vec<i64> =
+            sqlx::query_scalar("SELECT project FROM billing_projects ORDER BY project")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_error)?;
+        rows.into_iter().map(codec::project_from_db).collect()
+    }
+
+    async fn events(
+        &self,
+        project: ServiceCode,
+        after_version: u64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT version, at, actor, payload FROM billing_events
+             WHERE project = ?1 AND version > ?2 ORDER BY version",
+        )
+        .bind(codec::project_to_db(project))
+        .bind(codec::version_to_db(after_version)?)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                Ok(StoredEvent {
+                    version: codec::version_from_db(row.try_get(0).map_err(db_error)?)?,
+                    at: codec::time_from_text(row.try_get(1).map_err(db_error)?)?,
+                    actor: codec::actor_from_text(row.try_get(2).map_err(db_error)?)?,
+                    payload: codec::json_from_text("event", row.try_get(3).map_err(db_error)?)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn next_notifications(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = sqlx::query(
+            "SELECT id, project, at, notification FROM billing_outbox
+             WHERE acknowledged_at IS NULL ORDER BY id LIMIT ?1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                Ok(OutboxItem {
+                    id: row.try_get(0).map_err(db_error)?,
+                    project: codec::project_from_db(row.try_get(1).map_err(db_error)?)?,
+                    at: codec::time_from_text(row.try_get(2).map_err(db_error)?)?,
+                    notification: codec::notification_from_text(
+                        row.try_get(3).map_err(db_error)?,
+                    )?,
+                })
+            })
+            .collect()
+    }
+
+    async fn acknowledge(&self, ids: &[i64]) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_error)?;
+        sqlx::query(
+            "UPDATE billing_outbox SET acknowledged_at = ?1
+             WHERE acknowledged_at IS NULL AND id IN (SELECT value FROM json_each(?2))",
+        )
+        .bind(codec::time_to_text(Utc::now()))
+        .bind(codec::json_to_text(&ids)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Every test of the project, on a fresh machine: Rust (core, CLI), Python (pyo3), Node (napi-rs) and the
+# uniffi layer (Swift generation, exercised through uniffi's Python bindings), plus fmt and clippy.
+# It installs what it needs itself: a Python venv in .venv, npm packages with `npm ci`.
+set -euo pipefail
+export RUST_BACKTRACE=0 CARGO_TERM_COLOR=never
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export CARGO_TARGET_DIR="$ROOT/target"
+export VENV="$ROOT/.venv"
+start=$(date +%s)
+step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
+
+step "toolchain check"
+missing=()
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
+python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} with apt-get"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+cargo --version; python3 --version; node --version; npm --version
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo build (one feature set for build, test and the bindings)"
+cargo build --workspace --all-targets
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test"
+cargo test --workspace
+
+step "Python venv"
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+# shellcheck disable=SC1091
+source "$VENV/bin/activate"
+python -m pip install -q --upgrade pip
+for req in bindings-python/requirements-dev.txt bindings-swift/requirements-dev.txt; do
+  [ -f "$req" ] && python -m pip install -q -r "$req"
+done
+
+step "Python binding (pyo3)"
+bash bindings-python/test.sh
+
+step "Node binding (napi-rs)"
+bash bindings-node/test.sh
+
+step "Swift binding (uniffi: generation + runtime through uniffi's Python)"
+bash bindings-swift/test.sh
+
+step "all tests passed"
