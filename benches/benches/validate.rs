@@ -15,10 +15,20 @@ fn predicates(c: &mut Criterion) {
     let mut g = c.benchmark_group("predicate");
     g.throughput(Throughput::Elements(N as u64));
     g.bench_function("is_valid_edrpou", |b| {
-        b.iter(|| edrpou.iter().filter(|s| is_valid_edrpou(black_box(s))).count())
+        b.iter(|| {
+            edrpou
+                .iter()
+                .filter(|s| is_valid_edrpou(black_box(s)))
+                .count()
+        })
     });
     g.bench_function("is_valid_rnokpp", |b| {
-        b.iter(|| rnokpp.iter().filter(|s| is_valid_rnokpp(black_box(s))).count())
+        b.iter(|| {
+            rnokpp
+                .iter()
+                .filter(|s| is_valid_rnokpp(black_box(s)))
+                .count()
+        })
     });
     g.bench_function("is_valid_iban", |b| {
         b.iter(|| iban.iter().filter(|s| is_valid_iban(black_box(s))).count())
@@ -37,20 +47,41 @@ fn parsers(c: &mut Criterion) {
     let edrpou = edrpou_values(N);
     let rnokpp = rnokpp_values(N);
     let iban = iban_values(N);
-    let money: Vec<String> = (0..N).map(|i| format!("{} {:03},{:02}", i % 1000 + 1, i % 1000, i % 100)).collect();
+    let money: Vec<String> = (0..N)
+        .map(|i| format!("{} {:03},{:02}", i % 1000 + 1, i % 1000, i % 100))
+        .collect();
     let mut g = c.benchmark_group("parse");
     g.throughput(Throughput::Elements(N as u64));
     g.bench_function("Edrpou::parse", |b| {
-        b.iter(|| edrpou.iter().filter(|s| Edrpou::parse(black_box(s)).is_ok()).count())
+        b.iter(|| {
+            edrpou
+                .iter()
+                .filter(|s| Edrpou::parse(black_box(s)).is_ok())
+                .count()
+        })
     });
     g.bench_function("Rnokpp::parse", |b| {
-        b.iter(|| rnokpp.iter().filter(|s| Rnokpp::parse(black_box(s)).is_ok()).count())
+        b.iter(|| {
+            rnokpp
+                .iter()
+                .filter(|s| Rnokpp::parse(black_box(s)).is_ok())
+                .count()
+        })
     });
     g.bench_function("Iban::parse", |b| {
-        b.iter(|| iban.iter().filter(|s| Iban::parse(black_box(s)).is_ok()).count())
+        b.iter(|| {
+            iban.iter()
+                .filter(|s| Iban::parse(black_box(s)).is_ok())
+                .count()
+        })
     });
     g.bench_function("Money::from_str", |b| {
-        b.iter(|| money.iter().filter(|s| black_box(s).parse::<Money>().is_ok()).count())
+        b.iter(|| {
+            money
+                .iter()
+                .filter(|s| black_box(s).parse::<Money>().is_ok())
+                .count()
+        })
     });
     g.finish();
 }

@@ -13,7 +13,8 @@ pub struct Output {
 impl Output {
     /// Decides colours from the terminal and `NO_COLOR`.
     pub fn new(json: bool) -> Output {
-        let color = !json && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let color =
+            !json && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         Output { json, color }
     }
 

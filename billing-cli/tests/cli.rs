@@ -28,11 +28,22 @@ fn billing(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
 
 #[test]
 fn validates_arguments_as_json_lines_in_order() {
-    let (code, out, _) = billing(&["validate", "edrpou", "32855961", "32855968", "12345", "--json"], None);
+    let (code, out, _) = billing(
+        &[
+            "validate", "edrpou", "32855961", "32855968", "12345", "--json",
+        ],
+        None,
+    );
     assert_eq!(code, 0, "invalid values are not a failure of the command");
-    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3);
-    assert_eq!(lines[0], serde_json::json!({"value": "32855961", "valid": true}));
+    assert_eq!(
+        lines[0],
+        serde_json::json!({"value": "32855961", "valid": true})
+    );
     assert_eq!(lines[1]["valid"], false);
     assert_eq!(lines[1]["code"], "edrpou.checksum");
     assert!(lines[1]["message"].as_str().unwrap().contains("32855968"));
@@ -46,7 +57,11 @@ fn validates_stdin_one_value_per_line() {
     assert_eq!(code, 0);
     let valid: Vec<bool> = out
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["valid"].as_bool().unwrap())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["valid"]
+                .as_bool()
+                .unwrap()
+        })
         .collect();
     assert_eq!(valid, vec![true, true, false]);
 }
@@ -56,7 +71,10 @@ fn prints_for_people_by_default() {
     let (code, out, _) = billing(&["validate", "rnokpp", "3652504575", "1759013770"], None);
     assert_eq!(code, 0);
     assert!(out.contains("valid    3652504575"), "{out}");
-    assert!(out.contains("invalid  1759013770  rnokpp.checksum"), "{out}");
+    assert!(
+        out.contains("invalid  1759013770  rnokpp.checksum"),
+        "{out}"
+    );
     assert!(out.contains("1 valid, 1 invalid"), "{out}");
     assert!(!out.contains('\x1b'), "no colours off a terminal");
 }

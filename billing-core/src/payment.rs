@@ -231,6 +231,12 @@ pub struct PaymentLink {
     pub purpose: LinkPurpose,
     /// Its state.
     pub status: LinkStatus,
+    /// The acquirer's page, once created.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The acquirer's id of the payment, once created.
+    #[serde(default)]
+    pub provider: Option<PaymentId>,
 }
 
 impl PaymentLink {

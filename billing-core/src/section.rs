@@ -195,8 +195,10 @@ pub struct SectionInvoice {
 /// A payment link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SectionLink {
-    /// The link's id (the engine maps it to the acquirer's page).
+    /// The link's id.
     pub id: String,
+    /// The acquirer's page to open.
+    pub url: Option<String>,
     /// Until when it works.
     pub expires_at: DateTime<Utc>,
 }
@@ -338,6 +340,7 @@ fn section_invoice(
         overdue: i.is_open() && i.is_past_due(today),
         link: link.map(|l| SectionLink {
             id: l.id.to_string(),
+            url: l.url.clone(),
             expires_at: l.expires_at,
         }),
         lines: i

@@ -859,7 +859,7 @@ fn binding_without_an_open_invoice_is_a_refunded_verification() {
     assert!(
         matches!(&events[0], E::CardBindingStarted { route: BindingRoute::Verification { amount }, .. } if *amount == m("1"))
     );
-    p.ok(
+    let events = p.ok(
         C::CardBindingSucceeded {
             attempt: aid("b2"),
             payment: pid("acq-v2"),
@@ -869,6 +869,14 @@ fn binding_without_an_open_invoice_is_a_refunded_verification() {
         },
         &Actor::System,
         kyiv(2026, 4, 1, 10),
+    );
+    let notes: Vec<_> = events
+        .iter()
+        .flat_map(|e| e.notifications(p.account.service_code()))
+        .collect();
+    assert!(
+        notes.is_empty(),
+        "the 1 UAH check bothers nobody: {notes:?}"
     );
     assert_eq!(p.account.card().unwrap().masked_pan, "4441 11** **** 0002");
     let credit = &p.account.credits()[0];

@@ -65,6 +65,7 @@ impl Face {
     }
 
     /// Whether every character of `text` has a glyph (none falls back to `.notdef`).
+    #[cfg(test)]
     pub fn covers(&self, text: &str) -> bool {
         text.chars()
             .all(|c| c.is_whitespace() || self.metrics.glyph_id(c).0 != 0)

@@ -53,6 +53,7 @@ mod act;
 mod fonts;
 mod invoice;
 mod layout;
+mod parts;
 pub mod qr;
 
 use std::sync::Arc;

@@ -44,27 +44,27 @@ pub(crate) fn lines_table(canvas: &mut Canvas, lines: &[DocumentLine]) {
         },
         Column {
             title: "Найменування",
-            width: CONTENT_W - 24.0 - 44.0 - 56.0 - 78.0 - 84.0,
+            width: CONTENT_W - 24.0 - 52.0 - 54.0 - 76.0 - 82.0,
             align: Align::Left,
         },
         Column {
             title: "Од.",
-            width: 44.0,
+            width: 52.0,
             align: Align::Center,
         },
         Column {
             title: "Кількість",
-            width: 56.0,
+            width: 54.0,
             align: Align::Right,
         },
         Column {
             title: "Ціна, грн",
-            width: 78.0,
+            width: 76.0,
             align: Align::Right,
         },
         Column {
             title: "Сума, грн",
-            width: 84.0,
+            width: 82.0,
             align: Align::Right,
         },
     ];
@@ -94,10 +94,20 @@ pub(crate) fn totals(canvas: &mut Canvas, total: Money, vat: &Vat, due_label: &s
     let rows = [
         (body, format!("Разом: {}", total.to_document_string())),
         (body, vat.line_text()),
-        (strong, format!("{due_label}: {}", total.to_document_string())),
+        (
+            strong,
+            format!("{due_label}: {}", total.to_document_string()),
+        ),
     ];
     for (style, text) in rows {
-        canvas.text_aligned(MARGIN, CONTENT_W, canvas.y + style.size, style, Align::Right, &text);
+        canvas.text_aligned(
+            MARGIN,
+            CONTENT_W,
+            canvas.y + style.size,
+            style,
+            Align::Right,
+            &text,
+        );
         canvas.skip(style.leading());
     }
 }

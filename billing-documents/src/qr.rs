@@ -234,7 +234,11 @@ mod tests {
         assert_eq!(img.side_px, (57 + 8) * MODULE_PX);
         let centre = img.side_px / 2;
         let ring = centre - img.logo_modules * MODULE_PX / 2 + 1;
-        assert_eq!(img.pixel(ring, centre), 255, "the circle is white at its rim");
+        assert_eq!(
+            img.pixel(ring, centre),
+            255,
+            "the circle is white at its rim"
+        );
         assert!(
             img.gray_pixels().iter().filter(|p| **p == 0).count() > 0,
             "modules are black"
@@ -245,7 +249,16 @@ mod tests {
     fn too_long_for_002_is_a_typed_error() {
         let url = format!("https://bank.gov.ua/qr/{}", "a".repeat(600));
         let e = qr_image(&url, NbuQrFormat::V002).unwrap_err();
-        assert!(matches!(e, RenderError::QrTooLong { max_version: 15, .. }));
-        assert!(qr_image(&url, NbuQrFormat::V003).is_ok(), "003 goes up to version 20");
+        assert!(matches!(
+            e,
+            RenderError::QrTooLong {
+                max_version: 15,
+                ..
+            }
+        ));
+        assert!(
+            qr_image(&url, NbuQrFormat::V003).is_ok(),
+            "003 goes up to version 20"
+        );
     }
 }

@@ -83,7 +83,11 @@ impl ProjectStore for MemoryStore {
                 id: key.id.clone(),
             });
         }
-        let numbers: Vec<String> = batch.invoice_numbers.iter().map(|n| n.to_string()).collect();
+        let numbers: Vec<String> = batch
+            .invoice_numbers
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
         if let Some(number) = numbers
             .iter()
             .find(|n| inner.invoice_numbers.contains_key(*n))
@@ -125,20 +129,18 @@ impl ProjectStore for MemoryStore {
                 events: Vec::new(),
             });
         let first = stream.version;
-        stream
-            .events
-            .extend(
-                batch
-                    .events
-                    .into_iter()
-                    .zip(first + 1..)
-                    .map(|(e, version)| StoredEvent {
-                        version,
-                        at: e.at,
-                        actor: e.actor,
-                        payload: e.payload,
-                    }),
-            );
+        stream.events.extend(
+            batch
+                .events
+                .into_iter()
+                .zip(first + 1..)
+                .map(|(e, version)| StoredEvent {
+                    version,
+                    at: e.at,
+                    actor: e.actor,
+                    payload: e.payload,
+                }),
+        );
         stream.version = version;
         stream.snapshot = batch.snapshot;
         Ok(version)
@@ -172,13 +174,7 @@ impl ProjectStore for MemoryStore {
     }
 
     async fn next_notifications(&self, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {
-        Ok(self
-            .lock()?
-            .outbox
-            .values()
-            .take(limit)
-            .cloned()
-            .collect())
+        Ok(self.lock()?.outbox.values().take(limit).cloned().collect())
     }
 
     async fn acknowledge(&self, ids: &[i64]) -> Result<(), StoreError> {

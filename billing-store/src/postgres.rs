@@ -136,7 +136,7 @@ impl ProjectStore for PgStore {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        sqlx::raw_sql(
+        sqlx::query(
             "CREATE TABLE IF NOT EXISTS billing_schema_migrations (
                 version     BIGINT PRIMARY KEY,
                 description TEXT NOT NULL,
@@ -152,8 +152,7 @@ impl ProjectStore for PgStore {
                 .await
                 .map_err(db_error)?;
         for (version, description, sql) in MIGRATIONS.iter().filter(|m| m.0 > applied) {
-            sqlx::raw_sql(sql)
-                .execute(&mut *tx)
+            sqlx::Executor::execute(&mut *tx, *sql)
                 .await
                 .map_err(db_error)?;
             sqlx::query(
@@ -272,8 +271,11 @@ impl ProjectStore for PgStore {
             }
         }
         if !batch.invoice_numbers.is_empty() {
-            let mut numbers: Vec<String> =
-                batch.invoice_numbers.iter().map(|n| n.to_string()).collect();
+            let mut numbers: Vec<String> = batch
+                .invoice_numbers
+                .iter()
+                .map(|n| n.to_string())
+                .collect();
             numbers.sort();
             let rows: Vec<String> = sqlx::query_scalar(
                 "INSERT INTO billing_invoice_numbers (number, project, version)
@@ -344,13 +346,14 @@ impl ProjectStore for PgStore {
     }
 
     async fn outside_id(&self, key: &OutsideId) -> Result<Option<ServiceCode>, StoreError> {
-        let project: Option<i64> =
-            sqlx::query_scalar("SELECT project FROM billing_outside_ids WHERE kind = $1 AND id = $2")
-                .bind(&key.kind)
-                .bind(&key.id)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db_error)?;
+        let project: Option<i64> = sqlx::query_scalar(
+            "SELECT project FROM billing_outside_ids WHERE kind = $1 AND id = $2",
+        )
+        .bind(&key.kind)
+        .bind(&key.id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
         project.map(codec::project_from_db).transpose()
     }
 
@@ -405,9 +408,7 @@ impl ProjectStore for PgStore {
                     id: row.try_get(0).map_err(db_error)?,
                     project: codec::project_from_db(row.try_get(1).map_err(db_error)?)?,
                     at: codec::time_from_text(row.try_get(2).map_err(db_error)?)?,
-                    notification: codec::notification_from_text(
-                        row.try_get(3).map_err(db_error)?,
-                    )?,
+                    notification: codec::notification_from_text(row.try_get(3).map_err(db_error)?)?,
                 })
             })
             .collect()

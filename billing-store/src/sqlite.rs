@@ -141,7 +141,7 @@ impl ProjectStore for SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(db_error)?;
-        sqlx::raw_sql(
+        sqlx::query(
             "CREATE TABLE IF NOT EXISTS billing_schema_migrations (
                 version     INTEGER PRIMARY KEY,
                 description TEXT NOT NULL,
@@ -157,8 +157,7 @@ impl ProjectStore for SqliteStore {
                 .await
                 .map_err(db_error)?;
         for (version, description, sql) in MIGRATIONS.iter().filter(|m| m.0 > applied) {
-            sqlx::raw_sql(sql)
-                .execute(&mut *tx)
+            sqlx::Executor::execute(&mut *tx, *sql)
                 .await
                 .map_err(db_error)?;
             sqlx::query(
@@ -298,13 +297,14 @@ impl ProjectStore for SqliteStore {
     }
 
     async fn outside_id(&self, key: &OutsideId) -> Result<Option<ServiceCode>, StoreError> {
-        let project: Option<i64> =
-            sqlx::query_scalar("SELECT project FROM billing_outside_ids WHERE kind = ?1 AND id = ?2")
-                .bind(&key.kind)
-                .bind(&key.id)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db_error)?;
+        let project: Option<i64> = sqlx::query_scalar(
+            "SELECT project FROM billing_outside_ids WHERE kind = ?1 AND id = ?2",
+        )
+        .bind(&key.kind)
+        .bind(&key.id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
         project.map(codec::project_from_db).transpose()
     }
 
@@ -359,9 +359,7 @@ impl ProjectStore for SqliteStore {
                     id: row.try_get(0).map_err(db_error)?,
                     project: codec::project_from_db(row.try_get(1).map_err(db_error)?)?,
                     at: codec::time_from_text(row.try_get(2).map_err(db_error)?)?,
-                    notification: codec::notification_from_text(
-                        row.try_get(3).map_err(db_error)?,
-                    )?,
+                    notification: codec::notification_from_text(row.try_get(3).map_err(db_error)?)?,
                 })
             })
             .collect()

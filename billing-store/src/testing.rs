@@ -15,6 +15,7 @@
 //! so that CI never passes by skipping.
 
 use std::fs;
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -66,7 +67,7 @@ impl PgServer {
     }
 
     /// The server shared by every test of this process, started on first use with
-    /// [`FAST_SETTINGS`]. `None` (after a loud message on stderr) where no PostgreSQL binaries exist;
+    /// [`FAST_SETTINGS`]. `None` (after a loud message on stderr, past the test harness's capture) where no PostgreSQL binaries exist;
     /// panics instead when `CI` is set, or when the server does not start.
     pub fn shared() -> Option<&'static PgServer> {
         SHARED
@@ -82,7 +83,8 @@ impl PgServer {
                     if std::env::var_os("CI").is_some() {
                         panic!("{message}CI is set: PostgreSQL tests must run here");
                     }
-                    eprintln!("{message}");
+                    // Straight to stderr: libtest's capture would hide an `eprintln!`.
+                    let _ = writeln!(std::io::stderr(), "{message}");
                     return None;
                 }
                 Some(
@@ -131,23 +133,21 @@ impl PgServer {
         fs::create_dir_all(self.dir.join("socket"))
             .map_err(|e| format!("cannot create {}: {e}", self.dir.display()))?;
         if self.as_postgres {
-            run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&self.dir))?;
+            run(Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(&self.dir))?;
         }
         let data = self.dir.join("data");
-        run(self
-            .command("initdb")
-            .arg("-D")
-            .arg(&data)
-            .args([
-                "-U",
-                "postgres",
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--no-locale",
-                "--no-sync",
-            ]))?;
+        run(self.command("initdb").arg("-D").arg(&data).args([
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
+        ]))?;
         let mut conf = format!(
             "\nport = {}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\n\
              max_connections = 200\n",

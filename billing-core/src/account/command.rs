@@ -15,6 +15,7 @@
 //! | `StopAutopay`, `ResumeAutopay`, `ApplyCredit`, `RefundCredit` | support |
 //! | `CancelInvoice` | support, manager |
 //! | `CloseForDeletion` | manager, system |
+//! | `PublishLink` | system |
 
 use serde::{Deserialize, Serialize};
 
@@ -170,6 +171,15 @@ pub enum AccountCommand {
     },
     /// Close the account for the project's deletion: cancel open invoices, turn autopay off.
     CloseForDeletion,
+    /// The acquirer's page of a payment link was created: record its address to show the owner.
+    PublishLink {
+        /// The link.
+        link: LinkId,
+        /// The page at the acquirer.
+        url: String,
+        /// The acquirer's id of the payment.
+        provider: PaymentId,
+    },
 }
 
 impl AccountCommand {
@@ -197,6 +207,7 @@ impl AccountCommand {
             AccountCommand::RefundCredit { .. } => "refund_credit",
             AccountCommand::RecordRefund { .. } => "record_refund",
             AccountCommand::CloseForDeletion => "close_for_deletion",
+            AccountCommand::PublishLink { .. } => "publish_link",
         }
     }
 }

@@ -51,7 +51,8 @@ fn check_actor(cmd: &AccountCommand, actor: &Actor) -> Result<(), AccountError> 
         | C::ChargeSucceeded { .. }
         | C::ChargeFailed { .. }
         | C::ChargeRequires3ds { .. }
-        | C::RecordRefund { .. } => system,
+        | C::RecordRefund { .. }
+        | C::PublishLink { .. } => system,
         C::RequestPaymentLink { .. } => owner || support || system,
         C::StartCardBinding { .. } => owner,
         C::RecordBankTransfer { .. } => system || support,
@@ -498,6 +499,27 @@ impl Draft<'_> {
                 }
                 self.expire_links(None);
                 self.emit(AccountEvent::AccountClosed);
+            }
+            C::PublishLink {
+                link,
+                url,
+                provider,
+            } => {
+                let known = self
+                    .s
+                    .links
+                    .get(link)
+                    .ok_or_else(|| AccountError::UnknownLink {
+                        id: link.to_string(),
+                    })?;
+                if known.url.as_deref() == Some(url.as_str()) {
+                    return Ok(Outcome::Nothing);
+                }
+                self.emit(AccountEvent::PaymentLinkPublished {
+                    link: link.clone(),
+                    url: url.clone(),
+                    provider: provider.clone(),
+                });
             }
         }
         Ok(Outcome::Changed)
@@ -1002,6 +1024,8 @@ impl Draft<'_> {
                 saves_card: true,
                 purpose,
                 status: LinkStatus::Active,
+                url: None,
+                provider: None,
             },
         });
         Ok(())

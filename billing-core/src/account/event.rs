@@ -11,8 +11,8 @@ use crate::invoice::Invoice;
 use crate::money::Money;
 use crate::notification::Notification;
 use crate::payment::{
-    AttemptId, Credit, LinkId, LinkPurpose, PaymentId, PaymentLink, PaymentRecord, RefundId,
-    SavedCard,
+    AttemptId, Credit, CreditReason, LinkId, LinkPurpose, PaymentId, PaymentLink, PaymentRecord,
+    PaymentSource, RefundId, SavedCard,
 };
 use crate::tariff::{BillingPeriod, Tariff, TariffCode, UsageSnapshot};
 
@@ -96,6 +96,15 @@ pub enum AccountEvent {
     PaymentLinkCreated {
         /// The link.
         link: PaymentLink,
+    },
+    /// The acquirer's page of a link was created.
+    PaymentLinkPublished {
+        /// The link.
+        link: LinkId,
+        /// The page at the acquirer.
+        url: String,
+        /// The acquirer's id of the payment.
+        provider: PaymentId,
     },
     /// A link was recorded as expired (replaced, or card payments stopped).
     PaymentLinkExpired {
@@ -250,11 +259,15 @@ impl AccountEvent {
                 amount: invoice.total,
                 due_date: invoice.due_on,
             }],
-            AccountEvent::PaymentReceived { payment } => vec![Notification::PaymentReceived {
-                project,
-                invoice: payment.invoice.filter(|_| !payment.applied.is_zero()),
-                amount: payment.amount,
-            }],
+            AccountEvent::PaymentReceived { payment }
+                if payment.source != PaymentSource::CardVerification =>
+            {
+                vec![Notification::PaymentReceived {
+                    project,
+                    invoice: payment.invoice.filter(|_| !payment.applied.is_zero()),
+                    amount: payment.amount,
+                }]
+            }
             AccountEvent::ChargeFailed {
                 invoice,
                 next_retry_on,
@@ -273,7 +286,9 @@ impl AccountEvent {
                     expires_at: link.expires_at,
                 }]
             }
-            AccountEvent::CreditRecorded { credit } if credit.refund.is_none() => {
+            AccountEvent::CreditRecorded { credit }
+                if credit.reason != CreditReason::CardVerification =>
+            {
                 vec![Notification::CreditToResolve {
                     project,
                     amount: credit.amount,
@@ -431,6 +446,9 @@ impl AccountEvent {
             ),
             AccountEvent::Unblocked => "unblocked".to_string(),
             AccountEvent::AccountClosed => "account closed for deletion".to_string(),
+            AccountEvent::PaymentLinkPublished { link, provider, .. } => {
+                format!("payment link {link} published at the acquirer ({provider})")
+            }
         }
     }
 }

@@ -265,6 +265,11 @@ impl Account {
         self.plans.get(&invoice.sequence())
     }
 
+    /// The card bindings, by attempt.
+    pub fn bindings(&self) -> &BTreeMap<AttemptId, CardBinding> {
+        &self.bindings
+    }
+
     /// The charge attempts awaiting an answer.
     pub fn charges_in_flight(&self) -> impl Iterator<Item = (&AttemptId, &ChargeAttempt)> {
         self.charges
@@ -367,6 +372,16 @@ impl Account {
             }
             AccountEvent::PaymentLinkCreated { link } => {
                 self.links.insert(link.id.clone(), link.clone());
+            }
+            AccountEvent::PaymentLinkPublished {
+                link,
+                url,
+                provider,
+            } => {
+                if let Some(l) = self.links.get_mut(link) {
+                    l.url = Some(url.clone());
+                    l.provider = Some(provider.clone());
+                }
             }
             AccountEvent::PaymentLinkExpired { link } => {
                 if let Some(l) = self.links.get_mut(link) {

@@ -471,7 +471,9 @@ where
         return Decision::review(ReviewReason::UnknownInvoice, Some(number));
     };
     // Rule 6.
-    if facts.status != InvoiceStatus::Open || facts.owed.is_zero() || batch.credited.contains(&number)
+    if facts.status != InvoiceStatus::Open
+        || facts.owed.is_zero()
+        || batch.credited.contains(&number)
     {
         return Decision::review(ReviewReason::InvoiceNotOpen, Some(number));
     }
@@ -526,12 +528,12 @@ fn link_reversal<'a, L: InvoiceLookup + ?Sized>(
         }
         m
     });
-    let same = |a: &Option<std::borrow::Cow<'_, str>>, b: &Option<std::borrow::Cow<'_, str>>| match (
-        a, b,
-    ) {
-        (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
-        _ => true,
-    };
+    let same =
+        |a: &Option<std::borrow::Cow<'_, str>>, b: &Option<std::borrow::Cow<'_, str>>| match (a, b)
+        {
+            (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
+            _ => true,
+        };
     let candidates = index.get(&(line.amount.kopiyky(), line.currency))?;
     let j = candidates
         .iter()

@@ -31,8 +31,8 @@ mod reference;
 mod resolve;
 
 pub use decide::{
-    decide_batch, decide_batch_with, Decision, EarlierCredit, IgnoreReason, InvoiceFacts, InvoiceLookup,
-    Outcome, ReversalLink, ReviewReason,
+    decide_batch, decide_batch_with, Decision, EarlierCredit, IgnoreReason, InvoiceFacts,
+    InvoiceLookup, Outcome, ReversalLink, ReviewReason,
 };
 pub use line::{BankLine, Currency, CurrencyError, Direction, LineStatus};
 pub use reference::{

@@ -40,7 +40,8 @@ pub fn is_separator(c: char) -> bool {
             | '\u{05BE}'
             | '\u{1400}'
             | '\u{1806}'
-            | '\u{2010}'..='\u{2015}'
+            | '\u{2010}'
+            ..='\u{2015}'
             | '\u{2E17}'
             | '\u{2E1A}'
             | '\u{2E3A}'
@@ -417,14 +418,20 @@ mod tests {
     fn counts_the_same_invoice_once() {
         let f = ReferenceFinder::default();
         assert_eq!(
-            f.classify("HOR-11111-007 і ще раз нор 11111 007").one().map(|n| n.to_string()),
+            f.classify("HOR-11111-007 і ще раз нор 11111 007")
+                .one()
+                .map(|n| n.to_string()),
             Some("HOR-11111-007".to_string())
         );
         assert!(matches!(
             f.classify("HOR-11111-007, HOR-11111-008"),
             References::Many(_, _)
         ));
-        assert_eq!(f.find_all("HOR-11111-007 HOR-11111-008 HOR-11111-007").len(), 2);
+        assert_eq!(
+            f.find_all("HOR-11111-007 HOR-11111-008 HOR-11111-007")
+                .len(),
+            2
+        );
     }
 
     #[test]

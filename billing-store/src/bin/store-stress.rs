@@ -63,8 +63,7 @@ async fn run_command(
 ) -> Result<Outcome, StoreError> {
     loop {
         let loaded = store.load(project).await?;
-        let (version, snapshot) =
-            loaded.map_or((0, fresh_snapshot()), |l| (l.version, l.snapshot));
+        let (version, snapshot) = loaded.map_or((0, fresh_snapshot()), |l| (l.version, l.snapshot));
         let d = decide(&snapshot);
         let now = Utc::now();
         let batch = AppendBatch {
@@ -93,7 +92,11 @@ async fn run_command(
     }
 }
 
-fn issue_invoice(project: ServiceCode, snapshot: &Value, extra: Option<(&str, OutsideId)>) -> Decision {
+fn issue_invoice(
+    project: ServiceCode,
+    snapshot: &Value,
+    extra: Option<(&str, OutsideId)>,
+) -> Decision {
     let n = field(snapshot, "next_invoice").max(1);
     let number = InvoiceNumber::new(
         InvoicePrefix::DEFAULT,
@@ -104,7 +107,8 @@ fn issue_invoice(project: ServiceCode, snapshot: &Value, extra: Option<(&str, Ou
     let mut next = snapshot.clone();
     next["next_invoice"] = json!(n + 1);
     let amount = Money::from_hryvnias(300).expect("an amount");
-    let mut payload = vec![json!({"type": "invoice_issued", "number": number.to_string(), "amount": "300.00"})];
+    let mut payload =
+        vec![json!({"type": "invoice_issued", "number": number.to_string(), "amount": "300.00"})];
     let mut outside_ids = Vec::new();
     if let Some((period, key)) = extra {
         // A second event, so that a half-written batch would show.
@@ -177,9 +181,11 @@ async fn race(store: &dyn ProjectStore, args: &HashMap<String, String>) -> Resul
     for round in 0..rounds {
         for p in 1..=projects {
             let project = code(p);
-            run_command(store, project, &mut counts, |s| issue_invoice(project, s, None))
-                .await
-                .map_err(|e| e.to_string())?;
+            run_command(store, project, &mut counts, |s| {
+                issue_invoice(project, s, None)
+            })
+            .await
+            .map_err(|e| e.to_string())?;
             issued += 1;
             let bank = OutsideId::new("bank_transaction", format!("B-{project}-{round}"));
             match run_command(store, project, &mut counts, |s| {
@@ -265,7 +271,9 @@ fn parse_args(raw: &[String]) -> Result<HashMap<String, String>, String> {
 }
 
 async fn main_async(raw: Vec<String>) -> Result<(), String> {
-    let (mode, rest) = raw.split_first().ok_or("usage: store-stress race|batch --store URL ...")?;
+    let (mode, rest) = raw
+        .split_first()
+        .ok_or("usage: store-stress race|batch --store URL ...")?;
     let args = parse_args(rest)?;
     let url = args.get("store").ok_or("missing --store")?;
     let store = billing_store::open(url).await.map_err(|e| e.to_string())?;

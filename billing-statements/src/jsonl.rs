@@ -1,0 +1,181 @@
+//! JSON Lines: one object per line with exactly the fields `id, date, amount, currency, payer_name,
+//! payer_edrpou, payer_iban, purpose`. `amount` is a decimal string; a leading `-` marks money out.
+//! `date` is `YYYY-MM-DD` or an RFC 3339 instant. Blank lines are skipped.
+//!
+//! Large files are read on all cores (the lines are independent); errors still name the first bad
+//! line.
+
+use std::borrow::Cow;
+
+use billing_core::reconcile::{BankLine, Currency, Direction, LineStatus};
+use billing_core::Money;
+use chrono::DateTime;
+use serde::{Deserialize, Serialize};
+
+use crate::{Format, StatementError};
+
+/// One JSON Lines record as written (the bindings accept the same objects).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonlRecord<'a> {
+    /// The bank's transaction id.
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    /// `YYYY-MM-DD` or an RFC 3339 instant.
+    #[serde(borrow)]
+    pub date: Cow<'a, str>,
+    /// A decimal string; `-` in front for money out.
+    #[serde(borrow)]
+    pub amount: Cow<'a, str>,
+    /// ISO 4217 code (`UAH`).
+    #[serde(borrow)]
+    pub currency: Cow<'a, str>,
+    /// The payer's name.
+    #[serde(borrow, default)]
+    pub payer_name: Option<Cow<'a, str>>,
+    /// The payer's ЄДРПОУ or РНОКПП.
+    #[serde(borrow, default)]
+    pub payer_edrpou: Option<Cow<'a, str>>,
+    /// The payer's IBAN.
+    #[serde(borrow, default)]
+    pub payer_iban: Option<Cow<'a, str>>,
+    /// The payment purpose.
+    #[serde(borrow)]
+    pub purpose: Cow<'a, str>,
+}
+
+fn opt(v: Option<Cow<'_, str>>) -> Option<Cow<'_, str>> {
+    v.filter(|s| !s.trim().is_empty())
+}
+
+impl<'a> JsonlRecord<'a> {
+    /// The normalised line, or what is wrong with a field.
+    pub fn into_line(self) -> Result<BankLine<'a>, String> {
+        let (direction, amount_text) = match self.amount.strip_prefix('-') {
+            Some(rest) => (Direction::Debit, rest),
+            None => (Direction::Credit, &*self.amount),
+        };
+        let amount: Money = amount_text
+            .parse()
+            .map_err(|e| format!("amount {:?}: {e}", self.amount))?;
+        let currency = Currency::parse(&self.currency).map_err(|e| e.to_string())?;
+        let (booked_on, booked_at) = if self.date.len() == 10 {
+            let d = crate::text::date_iso(&self.date)
+                .ok_or_else(|| format!("date {:?}: not YYYY-MM-DD", self.date))?;
+            (d, None)
+        } else {
+            let t = DateTime::parse_from_rfc3339(&self.date)
+                .map_err(|_| format!("date {:?}: not YYYY-MM-DD nor RFC 3339", self.date))?
+                .with_timezone(&chrono::Utc);
+            (billing_core::calendar::kyiv_date(t), Some(t))
+        };
+        if self.id.trim().is_empty() {
+            return Err("id is empty".to_string());
+        }
+        Ok(BankLine {
+            id: self.id,
+            booked_on,
+            booked_at,
+            amount,
+            direction,
+            status: LineStatus::Booked,
+            reversal: false,
+            reverses: None,
+            currency,
+            payer_name: opt(self.payer_name),
+            payer_tax_id: opt(self.payer_edrpou),
+            payer_iban: opt(self.payer_iban),
+            purpose: self.purpose,
+        })
+    }
+}
+
+/// Parses one line (1-based `line_no` for the error).
+pub fn parse_line(text: &[u8], line_no: usize) -> Result<BankLine<'_>, StatementError> {
+    let err = |code, msg: String| StatementError::new(code, Format::Jsonl, format!("line {line_no}"), msg);
+    let rec: JsonlRecord<'_> =
+        serde_json::from_slice(text).map_err(|e| err("statement.syntax", e.to_string()))?;
+    rec.into_line().map_err(|m| err("statement.field", m))
+}
+
+/// The lines of a byte chunk that starts at physical line `first_line` (1-based); also the number
+/// of physical lines it holds.
+fn parse_chunk(chunk: &[u8], first_line: usize) -> Result<Vec<BankLine<'_>>, StatementError> {
+    let mut out = Vec::with_capacity(chunk.len() / 256 + 1);
+    let mut start = 0usize;
+    let mut line_no = first_line;
+    let mut ends = memchr::memchr_iter(b'\n', chunk).chain(std::iter::once(chunk.len()));
+    while start < chunk.len() {
+        let end = ends.next().unwrap_or(chunk.len());
+        let mut line = &chunk[start..end];
+        if let Some(l) = line.strip_suffix(b"\r") {
+            line = l;
+        }
+        if line_no == 1 {
+            line = crate::text::strip_bom(line);
+        }
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            out.push(parse_line(line, line_no)?);
+        }
+        start = end + 1;
+        line_no += 1;
+    }
+    Ok(out)
+}
+
+/// Parses a JSON Lines statement, in parallel for large files.
+pub fn parse(bytes: &[u8]) -> Result<Vec<BankLine<'_>>, StatementError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || bytes.len() < (1 << 20) {
+        return parse_chunk(bytes, 1);
+    }
+    // Split at newlines into one chunk per thread; each chunk's first line number is known from
+    // the newlines before it.
+    let mut bounds = vec![0usize];
+    for t in 1..threads {
+        let guess = bytes.len() * t / threads;
+        let at = memchr::memchr(b'\n', &bytes[guess..]).map_or(bytes.len(), |p| guess + p + 1);
+        if at > *bounds.last().unwrap_or(&0) && at < bytes.len() {
+            bounds.push(at);
+        }
+    }
+    bounds.push(bytes.len());
+    let mut first_lines = vec![1usize];
+    for w in bounds.windows(2).take(bounds.len() - 2) {
+        let prev = *first_lines.last().unwrap_or(&1);
+        first_lines.push(prev + memchr::memchr_iter(b'\n', &bytes[w[0]..w[1]]).count());
+    }
+    let results: Vec<Result<Vec<BankLine<'_>>, StatementError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .zip(&first_lines)
+            .map(|(w, &first)| {
+                let chunk = &bytes[w[0]..w[1]];
+                s.spawn(move || parse_chunk(chunk, first))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(StatementError::new(
+                        "statement.syntax",
+                        Format::Jsonl,
+                        "file",
+                        "a reader thread failed",
+                    ))
+                })
+            })
+            .collect()
+    });
+    let mut lines = Vec::new();
+    for r in results {
+        let mut part = r?;
+        if lines.is_empty() {
+            lines = part;
+        } else {
+            lines.append(&mut part);
+        }
+    }
+    Ok(lines)
+}
