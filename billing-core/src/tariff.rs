@@ -345,10 +345,24 @@ pub struct AdditionalFeature {
     pub cheapest: TariffCode,
 }
 
-/// The tariff catalog: each code once.
+/// The tariff catalog: each code once (also when read from JSON).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(try_from = "Vec<Tariff>", into = "Vec<Tariff>")]
 pub struct TariffCatalog {
     tariffs: Vec<Tariff>,
+}
+
+impl TryFrom<Vec<Tariff>> for TariffCatalog {
+    type Error = TariffError;
+    fn try_from(tariffs: Vec<Tariff>) -> Result<TariffCatalog, TariffError> {
+        TariffCatalog::new(tariffs)
+    }
+}
+
+impl From<TariffCatalog> for Vec<Tariff> {
+    fn from(c: TariffCatalog) -> Vec<Tariff> {
+        c.tariffs
+    }
 }
 
 impl TariffCatalog {

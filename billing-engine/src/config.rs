@@ -20,6 +20,19 @@ pub struct EngineConfig {
 }
 
 impl EngineConfig {
+    /// The platform's defaults over a store: the standard catalog, the default policy.
+    pub fn with_defaults(store: impl Into<String>) -> EngineConfig {
+        EngineConfig::new(
+            store,
+            crate::catalog::standard_catalog().unwrap_or_default(),
+        )
+    }
+
+    /// A configuration from JSON (`store`, `policy`, `catalog`, `bank_job_every_minutes`).
+    pub fn from_json(json: &str) -> Result<EngineConfig, crate::EngineError> {
+        serde_json::from_str(json).map_err(|e| crate::EngineError::Config(e.to_string()))
+    }
+
     /// A configuration for a store with the platform's default policy.
     pub fn new(store: impl Into<String>, catalog: TariffCatalog) -> EngineConfig {
         EngineConfig {
