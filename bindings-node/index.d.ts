@@ -31,6 +31,88 @@ export declare class Email {
   toJSON(): string
 }
 
+/**
+ * The billing engine over a store (a SQLite file or a PostgreSQL URL): the use cases the platform
+ * backend calls, each returning a Promise.
+ *
+ * ```js
+ * const engine = await Engine.open('billing.db', { clock: () => new Date() })
+ * const section = await engine.billingSection('11111')
+ * section.totalOwed   // '309.68'
+ * ```
+ */
+export declare class Engine {
+  /**
+   * Opens the engine over a store: a SQLite file path (created and migrated on first open) or
+   * a `postgres://` URL. Rejects with `engine.config` for a bad configuration, `clock.failed`
+   * when the clock's first reading fails, `store.*` when the store cannot be opened.
+   */
+  static open(pathOrUrl: string, options?: EngineOptions | undefined | null): Promise<Engine>
+  /**
+   * Registers a new project with its owner and starts billing on a tariff of the catalog
+   * (`'start'`, `'business'`, `'pro'` in the standard one): the first invoice is issued at once,
+   * prorated to the month's end. Resolves to the events, in the core's JSON form.
+   */
+  openProject(serviceCode: string, owner: OwnerInput, tariff: string, period: 'monthly' | 'quarterly' | 'half_yearly' | 'yearly'): Promise<Array<{ aggregate: 'admin' | 'account'; event: { [field: string]: unknown } }>>
+  /** Records the daily usage counters the platform sends: products now, orders this month. */
+  recordUsage(serviceCode: string, products: number, ordersThisMonth: number): Promise<CommandResult>
+  /** The billing section of a project: everything the help page shows, in one value. */
+  billingSection(serviceCode: string): Promise<BillingSection>
+  /**
+   * Credits a bank transfer (a decimal amount, e.g. `'309.68'`), matched to an invoice when
+   * given. Matched automatically the actor is `'system'` (the default); by support from the
+   * payer's receipt, `{ kind: 'support', id }`. The bank transaction id takes effect at most once:
+   * a repeat resolves with `alreadyApplied: true`.
+   */
+  creditBankTransfer(serviceCode: string, transaction: string, amount: string, invoice?: string | null, actor?: 'owner' | 'system' | Actor): Promise<CommandResult>
+  /**
+   * The card payment page of an open invoice: the valid one, or a new one when the last
+   * expired. The actor defaults to the owner.
+   */
+  paymentLink(serviceCode: string, invoice: string, actor?: 'owner' | 'system' | Actor): Promise<PaymentPage>
+  /**
+   * The owner binds (or changes) a card: a payment page that pays the open invoice with the
+   * card saved, or a 1 UAH verification refunded once it succeeds.
+   */
+  bindCard(serviceCode: string): Promise<PaymentPage>
+  /** Verifies and applies an acquirer webhook: its headers (names as received) and raw body. */
+  acquirerWebhook(headers: Record<string, string>, body: Buffer | string): Promise<CommandResult>
+  /**
+   * Applies what the acquirer says about a payment (a status read, say), at most once: the
+   * event in the core's JSON form (`provider_ref`, `attempt`, `status`, `amount`,
+   * `occurred_at`, `saved_card`).
+   */
+  applyPaymentEvent(event: Record<string, unknown>): Promise<CommandResult>
+  /**
+   * The daily job over every project: issue due invoices, charge autopay, send reminders, block
+   * or unblock. A failing project is reported and the job goes on.
+   */
+  runDaily(): Promise<DailyReport>
+  /** Up to `limit` notifications to send, oldest first; acknowledge them once sent. */
+  nextNotifications(limit: number): Promise<OutboxNotification[]>
+  /** Marks notifications as sent, by their outbox ids. */
+  acknowledge(ids: Array<number>): Promise<void>
+  /** A project's audit trail, oldest first. */
+  auditTrail(serviceCode: string): Promise<AuditRecord[]>
+  /** The service codes of all stored projects. */
+  projects(): Promise<string[]>
+  /**
+   * Runs an administration command given in the core's JSON form, e.g.
+   * `{ command: 'add_domain', domain: 'shop.ua' }`; a malformed one is `input.invalid`.
+   */
+  admin(serviceCode: string, actor: 'owner' | 'system' | Actor, command: { command: string; [field: string]: unknown }): Promise<CommandResult>
+  /**
+   * Runs a billing account command given in the core's JSON form, e.g.
+   * `{ type: 'stop_autopay', reason: '...' }`; a malformed one is `input.invalid`.
+   */
+  account(serviceCode: string, actor: 'owner' | 'system' | Actor, command: { type: string; [field: string]: unknown }): Promise<CommandResult>
+  /**
+   * Looks a ЄДРПОУ or РНОКПП up in the state registries through the registry port (the
+   * `registry` function given to `open`, if any).
+   */
+  lookupRequisites(taxId: string): Promise<RegistryAnswer>
+}
+
 /** A valid IBAN, normalised to the electronic form in upper case. */
 export declare class Iban {
   /**
@@ -129,8 +211,138 @@ export declare class TaxId {
   toJSON(): string
 }
 
+/** Who issued a command or caused a change. */
+export interface Actor {
+  /** The kind of actor. */
+  kind: 'owner' | 'support' | 'manager' | 'system'
+  /** The agent's id in the platform, for `support` and `manager`. */
+  id: string | null
+}
+
 /** The exact sum `a + b` as a canonical decimal string; throws `money.overflow` above the maximum. */
 export declare function addMoney(a: string, b: string): string
+
+/** A recorded event of a project's audit trail. */
+export interface AuditRecord {
+  /** The project's stream version after this event (1 for the first). */
+  version: number
+  /** When it was decided. */
+  at: Date
+  /** Who issued the command. */
+  actor: Actor
+  /** The event, in the core's JSON form. */
+  event: { aggregate: 'admin' | 'account'; event: { [field: string]: unknown } }
+}
+
+/** The billing section of one project: everything the help page shows, in one value. */
+export interface BillingSection {
+  /** The project's service code (printed on every financial document), e.g. `"11111"`. */
+  serviceCode: string
+  /** The instant the section describes. */
+  asOf: Date
+  /** Access to the admin panel. */
+  access: 'active' | 'payment_due' | 'blocked'
+  /** Whether the project is deleted. */
+  deleted: boolean
+  /** Whether a deletion request waits for a manager. */
+  deletionPending: boolean
+  /** Connected domains, the primary first. */
+  domains: Array<SectionDomain>
+  /** The owner contact that gets invoices and reminders. */
+  owner: SectionOwner | null
+  /** Whether a change request for the owner contact waits for support. */
+  changeRequestPending: boolean
+  /** The public offer and the personal contract. */
+  contracts: SectionContracts
+  /** The tariff, its limits with today's counters, and scheduled changes. */
+  tariff: SectionTariff | null
+  /** Features that other tariffs have and this one lacks, with the cheapest tariff for each. */
+  additionalFeatures: Array<SectionFeature>
+  /** How invoices are paid. */
+  paymentMethod: SectionPaymentMethod
+  /** What is owed now on open invoices: a decimal string, e.g. `"309.68"`. */
+  totalOwed: string
+  /** Money kept as credit (overpayments) waiting to be applied or refunded: a decimal string. */
+  openCredit: string
+  /** Invoices, newest first. */
+  invoices: Array<SectionInvoice>
+}
+
+/** One change a command made: an audit record. */
+export interface Change {
+  /** When it was decided. */
+  at: Date
+  /** Who issued the command. */
+  actor: Actor
+  /** The event, in the core's JSON form (snake_case keys, instants as ISO strings). */
+  event: { aggregate: 'admin' | 'account'; event: { [field: string]: unknown } }
+}
+
+/** What a command did. */
+export interface CommandResult {
+  /**
+   * Whether its outside id (a bank transaction id, an acquirer callback) was recorded before:
+   * it took effect then, and nothing changed now.
+   */
+  alreadyApplied: boolean
+  /** The changes it made, oldest first (none when already applied, or when nothing was due). */
+  changes: Array<Change>
+}
+
+/** A project whose daily run failed. */
+export interface DailyFailure {
+  /** The project's service code. */
+  serviceCode: string
+  /** The error's dotted code. */
+  code: string
+}
+
+/** The daily job's report. */
+export interface DailyReport {
+  /** Projects visited. */
+  projects: number
+  /** Invoices issued. */
+  invoicesIssued: number
+  /** Autopay charges that succeeded. */
+  chargesSucceeded: number
+  /** Autopay charges that failed (retried on schedule). */
+  chargesFailed: number
+  /** Charges that asked for 3-D Secure (the owner got a payment link). */
+  charges3ds: number
+  /** Charges whose outcome is not known yet (reconciled later through status reads). */
+  chargesPending: number
+  /** Projects blocked today. */
+  blocked: number
+  /** Projects unblocked today. */
+  unblocked: number
+  /** Projects whose run failed, with the error code (the job goes on with the others). */
+  failures: Array<DailyFailure>
+}
+
+/** How `Engine.open` sets the engine up, besides the store. */
+export interface EngineOptions {
+  /**
+   * The engine's JSON configuration (the CLI's format: `policy`, `catalog`,
+   * `bank_job_every_minutes`, snake_case keys), as an object or JSON text. The keys given replace
+   * the platform's defaults (the standard catalog and the default policy); an unknown key is an
+   * `engine.config` error. `store` is the first argument of `open`.
+   */
+  config?: string | Record<string, unknown>
+  /**
+   * The clock, when not the system clock: a function returning the current instant as a `Date`
+   * (a fixed clock in tests). It is called on the JavaScript thread whenever the engine asks
+   * the time; if it throws or returns anything but a valid `Date`, the call fails with
+   * `clock.failed` (`open` itself fails at once when its first reading does).
+   */
+  clock?: () => Date
+  /**
+   * The registry lookup (ЄДРПОУ / РНОКПП → name, address, VAT status), when the platform has
+   * its own registry client: a function of the code returning a `RegistryAnswer` or a Promise of
+   * one. Throwing or rejecting fails the lookup with `registry.failed`. Without it, every
+   * lookup answers `not_found`.
+   */
+  registry?: (taxId: string) => RegistryAnswer | Promise<RegistryAnswer>
+}
 
 /** Whether `value` is a valid ЄДРПОУ (8 digits, valid check digit). Never throws. */
 export declare function isValidEdrpou(value: string): boolean
@@ -150,11 +362,45 @@ export declare function isValidRnokpp(value: string): boolean
 /** `isValidRnokpp` over an array in one call: one boolean per value, in order. */
 export declare function isValidRnokppBatch(values: Array<string>): Array<boolean>
 
+/** Usage against a limit. */
+export interface LimitCheck {
+  /** Usage. */
+  used: number
+  /** The limit; `null` is unlimited. */
+  limit: number | null
+  /** What remains (0 when reached or exceeded); `null` when unlimited. */
+  remaining: number | null
+  /** `near` from 90% of the limit. */
+  state: 'within' | 'near' | 'reached' | 'exceeded'
+}
+
 /** The amount as Ukrainian documents print it: `"1200.5"` → `"1 200,50 грн"`. */
 export declare function moneyToDocumentString(amount: string): string
 
 /** The amount in kopiyky: `"1200.50"` → `120050` (at most 99 999 999 999, a safe integer). */
 export declare function moneyToKopiyky(amount: string): number
+
+/** A notification waiting in the outbox, for the platform to send. */
+export interface OutboxNotification {
+  /** The outbox id, for `acknowledge`. */
+  id: number
+  /** The project's service code. */
+  project: string
+  /** When it was decided. */
+  at: Date
+  /** What to send, in the core's JSON form (`kind`: `invoice_issued`, `payment_received`, ...). */
+  notification: { kind: string; [field: string]: unknown }
+}
+
+/** The project owner's contact, as given at sign-up. */
+export interface OwnerInput {
+  /** Full name (ПІБ), e.g. `"Олена Коваль"`. */
+  fullName: string
+  /** Email, e.g. `"olena@shop.ua"`. */
+  email: string
+  /** Phone as people write it, e.g. `"050 123 45 67"`. */
+  phone: string
+}
 
 /**
  * Parses a typed amount to its canonical decimal string: `"1 200,50"` → `"1200.50"`.
@@ -164,5 +410,173 @@ export declare function moneyToKopiyky(amount: string): number
  */
 export declare function parseMoney(input: string): string
 
+/** A payment page to send the owner to. */
+export interface PaymentPage {
+  /** The acquirer's page. */
+  url: string
+  /** Until when it works. */
+  expiresAt: Date
+}
+
+/**
+ * What the state registries say about a ЄДРПОУ or РНОКПП: the answer a JavaScript registry
+ * function returns (or resolves to), and what `Engine.lookupRequisites` gives back.
+ */
+export type RegistryAnswer =
+  | { kind: 'found'; /** The code looked up. */
+    taxId: string; /** Full name (company name, or the person's full name for a sole proprietor). */
+    name: string; /** Registered address. */
+    address?: string | undefined | null; /** Director (companies). */
+    director?: string | undefined | null; /** VAT status, when known. */
+    vat?: VatStatus | undefined | null; /** Single-tax group, when known (1, 2 or 3). */
+    singleTaxGroup?: number | undefined | null; /** Warnings to show (terminated, bankrupt, ...); none when omitted. */
+  warnings?: Array<string> | undefined | null }
+  | { kind: 'not_found' }
+  | { kind: 'pending'; /** Suggested delay in seconds. */
+  retryAfterSecs: number }
+
+/** The public offer and the personal contract. */
+export interface SectionContracts {
+  /** The public offer's version, when accepted. */
+  offerVersion: string | null
+  /** The public offer's link. */
+  offerLink: string | null
+  /** When the owner accepted the offer. */
+  offerAcceptedAt: Date | null
+  /** The personal contract, where one exists. */
+  personalContract: SectionPersonalContract | null
+  /** Whether the owner asked for a personal contract and support has not answered yet. */
+  personalContractRequested: boolean
+}
+
+/** A connected domain. */
+export interface SectionDomain {
+  /** The name as people read it (`магазин.укр`). */
+  unicode: string
+  /** The name in ASCII (`xn--80aaxitdbjk.xn--j1amh`). */
+  ascii: string
+  /** Whether it is the primary domain. */
+  primary: boolean
+}
+
+/** A feature another tariff offers. */
+export interface SectionFeature {
+  /** The feature, e.g. `"api"`. */
+  feature: string
+  /** The cheapest tariff that has it. */
+  cheapestTariff: string
+}
+
+/** One invoice in the history. */
+export interface SectionInvoice {
+  /** `HOR-11111-007`. */
+  number: string
+  /** What it is for. */
+  kind: 'period' | 'tariff_change'
+  /** The issue date (Kyiv), `YYYY-MM-DD`. */
+  issuedOn: string
+  /** The due date, `YYYY-MM-DD`. */
+  dueOn: string
+  /** The total, VAT included: a decimal string. */
+  total: string
+  /** The VAT included, if any: a decimal string. */
+  vat: string | null
+  /** What is still owed: a decimal string. */
+  owed: string
+  /** The invoice's status. */
+  status: 'open' | 'paid' | 'cancelled'
+  /** Whether the due date has passed and it is unpaid. */
+  overdue: boolean
+  /** The current payment link, while one is valid. */
+  link: SectionLink | null
+  /** The lines. */
+  lines: Array<SectionLine>
+}
+
+/** One invoice line. */
+export interface SectionLine {
+  /** What it is for. */
+  description: string
+  /** The amount: a decimal string. */
+  amount: string
+}
+
+/** A payment link. */
+export interface SectionLink {
+  /** The link's id. */
+  id: string
+  /** The acquirer's page to open. */
+  url: string | null
+  /** Until when it works. */
+  expiresAt: Date
+}
+
+/** The owner contact. */
+export interface SectionOwner {
+  /** Full name (ПІБ). */
+  fullName: string
+  /** Email. */
+  email: string
+  /** Phone, E.164 (`"+380501234567"`). */
+  phone: string
+}
+
+/** How the project pays. */
+export interface SectionPaymentMethod {
+  /** Whether new invoices are charged to the saved card on the day they are issued. */
+  autopay: boolean
+  /** Whether support stopped autopay (invoices are then paid by bank transfer only). */
+  bankTransferOnly: boolean
+  /** The saved card's masked number. */
+  cardMaskedPan: string | null
+  /** The saved card's holder. */
+  cardHolder: string | null
+}
+
+/** A personal contract, for viewing and download. */
+export interface SectionPersonalContract {
+  /** Its number. */
+  number: string
+  /** Its date, `YYYY-MM-DD`. */
+  date: string
+  /** The document reference for download. */
+  document: string
+}
+
+/** The current tariff. */
+export interface SectionTariff {
+  /** Its code, e.g. `"start"`. */
+  code: string
+  /** Its name, e.g. `"Старт"`. */
+  name: string
+  /** The billing period in months. */
+  periodMonths: 1 | 3 | 6 | 12
+  /** The price of one period: a decimal string. */
+  price: string | null
+  /** The current paid period's first day, `YYYY-MM-DD`. */
+  periodStart: string
+  /** The current paid period's last day, `YYYY-MM-DD`. */
+  periodEnd: string
+  /** The products limit, with the last daily counter. */
+  products: LimitCheck | null
+  /** The monthly orders limit, with the last daily counter. */
+  ordersThisMonth: LimitCheck | null
+  /** When the counters were taken. */
+  countersTakenAt: Date | null
+  /** A downgrade scheduled for the end of the paid period: the tariff's code. */
+  scheduledTariff: string | null
+  /** A period change scheduled for the next period, in months. */
+  scheduledPeriodMonths: 1 | 3 | 6 | 12 | null | null
+  /** The tariff's features. */
+  features: Array<string>
+}
+
 /** The exact difference `a - b` as a canonical decimal string; throws `money.negative` below zero. */
 export declare function subtractMoney(a: string, b: string): string
+
+/** A VAT status as JavaScript sees it. */
+export type VatStatus =
+  | { kind: 'payer'; /** The 12-digit number. */
+    number: string; /** Registered since, `YYYY-MM-DD`. */
+  since?: string | undefined | null }
+  | { kind: 'not_payer' }

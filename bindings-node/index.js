@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.Edrpou = nativeBinding.Edrpou
 module.exports.Email = nativeBinding.Email
+module.exports.Engine = nativeBinding.Engine
 module.exports.Iban = nativeBinding.Iban
 module.exports.InvoiceNumber = nativeBinding.InvoiceNumber
 module.exports.Phone = nativeBinding.Phone

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds the Swift package's inputs on a Mac (Xcode + rustup); not run on Linux CI:
+# Builds the Swift package's binary input on a Mac (Xcode + rustup); not run on Linux CI:
 #   generated/BillingCoreFFI.xcframework   libbilling_ffi.a for iOS, the iOS simulator and macOS, with
 #                                          the C header and module map of `BillingCoreFFI`
-#   generated/Sources/BillingCore/         BillingCore.swift
+# and regenerates the committed Swift layout from the same library:
+#   Sources/BillingCore/BillingCore.swift, Sources/BillingCoreFFI/include/{BillingCoreFFI.h,module.modulemap}
+# (identical to what bindings-swift/test.sh checks on Linux; `git status` shows them if they were stale).
 # Then `swift build` (or Xcode) uses Package.swift as is.
 #
 # PROFILE=release (default) or dev. Needs network only for `rustup target add`.
@@ -37,21 +39,29 @@ done
 cargo build -p billing-core-swift --lib --profile "$profile"
 cargo build -p uniffi-bindgen
 
-generated="$here/generated"
-work="$generated/xcframework-work"
-rm -rf "$generated/BillingCoreFFI.xcframework" "$generated/Sources" "$work"
-mkdir -p "$generated/Sources/BillingCore" "$work/headers/BillingCoreFFI" "$work/ios-sim" "$work/macos"
-
 host_lib="$target_dir/$profile_dir/libbilling_ffi.dylib"
 bindgen_swift="$target_dir/debug/uniffi-bindgen-swift"
+swift_sources="$here/Sources/BillingCore"
+ffi_include="$here/Sources/BillingCoreFFI/include"
 
-echo "== generate the Swift sources, the header and the module map"
-"$bindgen_swift" --swift-sources "$host_lib" "$generated/Sources/BillingCore"
-# Headers in a folder named after the module: several xcframeworks can then sit in one app without
-# their module.modulemap files colliding.
-"$bindgen_swift" --headers "$host_lib" "$work/headers/BillingCoreFFI"
+echo "== generate the Swift sources, the header and the module map (committed files)"
+mkdir -p "$swift_sources" "$ffi_include"
+"$bindgen_swift" --swift-sources "$host_lib" "$swift_sources"
+"$bindgen_swift" --headers "$host_lib" "$ffi_include"
 "$bindgen_swift" --modulemap --module-name BillingCoreFFI --modulemap-filename module.modulemap \
-    "$host_lib" "$work/headers/BillingCoreFFI"
+    "$host_lib" "$ffi_include"
+if command -v git >/dev/null && ! git diff --quiet -- "$here/Sources"; then
+    echo "note: the committed generated Swift changed; commit bindings-swift/Sources:" >&2
+    git status --short -- "$here/Sources" >&2
+fi
+
+generated="$here/generated"
+work="$generated/xcframework-work"
+rm -rf "$generated/BillingCoreFFI.xcframework" "$work"
+mkdir -p "$work/headers/BillingCoreFFI" "$work/ios-sim" "$work/macos"
+# Headers in a folder named after the module: several xcframeworks can then sit in one app without
+# their module.modulemap files colliding (clang finds <search path>/BillingCoreFFI/module.modulemap).
+cp "$ffi_include/BillingCoreFFI.h" "$ffi_include/module.modulemap" "$work/headers/BillingCoreFFI/"
 
 echo "== lipo: one library per platform"
 lib() { echo "$target_dir/$1/$profile_dir/libbilling_ffi.a"; }
@@ -66,5 +76,5 @@ xcodebuild -create-xcframework \
     -output "$generated/BillingCoreFFI.xcframework"
 rm -rf "$work"
 
-echo "built: $generated/BillingCoreFFI.xcframework and $generated/Sources/BillingCore/BillingCore.swift"
-echo "next: (cd $here && swift build)"
+echo "built: $generated/BillingCoreFFI.xcframework"
+echo "next: (cd $here && swift build), or add the package to the app in Xcode"

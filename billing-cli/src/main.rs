@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod output;
+mod reconcile;
 mod validate;
 
 use std::process::ExitCode;
@@ -37,6 +38,9 @@ enum Command {
     /// Validate requisites: values given as arguments, or one value per line from stdin.
     #[command(after_help = EXIT_HELP)]
     Validate(validate::Args),
+    /// Decide bank statement lines: credit exact payments of named invoices, send the rest to support.
+    #[command(after_help = EXIT_HELP)]
+    Reconcile(reconcile::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +48,7 @@ fn main() -> ExitCode {
     let out = output::Output::new(cli.json);
     let result = match cli.command {
         Command::Validate(args) => validate::run(args, &out),
+        Command::Reconcile(args) => reconcile::run(args, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

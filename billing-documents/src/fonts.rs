@@ -21,7 +21,13 @@ pub(crate) struct Face {
     /// The parsed font, for the character map, advances and outlines.
     pub metrics: FontRef<'static>,
     units_per_em: f32,
+    /// Glyph id and advance (per em) of every character below [`TABLE_END`], so that layout does
+    /// not search the character map for each letter it measures.
+    table: Vec<(u16, f32)>,
 }
+
+/// Characters below this (Latin, Greek, Cyrillic, general punctuation) are looked up in a table.
+const TABLE_END: u32 = 0x2200;
 
 impl Face {
     fn load(data: &'static [u8]) -> Face {
@@ -30,30 +36,45 @@ impl Face {
         let metrics = FontRef::try_from_slice(data).expect("embedded DejaVu font parses");
         let pdf = Font::new(data.into(), 0).expect("embedded DejaVu font loads");
         let units_per_em = metrics.units_per_em().unwrap_or(2048.0);
+        let table = (0..TABLE_END)
+            .map(|u| {
+                let id = char::from_u32(u).map_or(ab_glyph::GlyphId(0), |c| metrics.glyph_id(c));
+                (id.0, metrics.h_advance_unscaled(id) / units_per_em)
+            })
+            .collect();
         Face {
             pdf,
             metrics,
             units_per_em,
+            table,
+        }
+    }
+
+    /// The glyph id and advance per em of `c`.
+    #[inline]
+    fn glyph(&self, c: char) -> (u16, f32) {
+        match self.table.get(c as usize) {
+            Some(entry) => *entry,
+            None => {
+                let id = self.metrics.glyph_id(c);
+                (id.0, self.metrics.h_advance_unscaled(id) / self.units_per_em)
+            }
         }
     }
 
     /// The width of `text` at `size` points.
     pub fn width(&self, text: &str, size: f32) -> f32 {
-        text.chars()
-            .map(|c| self.metrics.h_advance_unscaled(self.metrics.glyph_id(c)))
-            .sum::<f32>()
-            / self.units_per_em
-            * size
+        text.chars().map(|c| self.glyph(c).1).sum::<f32>() * size
     }
 
     /// The glyphs of `text`, one per character, with their advances normalised to the em.
     pub fn glyphs(&self, text: &str) -> Vec<KrillaGlyph> {
         text.char_indices()
             .map(|(i, c)| {
-                let id = self.metrics.glyph_id(c);
+                let (id, advance) = self.glyph(c);
                 KrillaGlyph::new(
-                    GlyphId::new(u32::from(id.0)),
-                    self.metrics.h_advance_unscaled(id) / self.units_per_em,
+                    GlyphId::new(u32::from(id)),
+                    advance,
                     0.0,
                     0.0,
                     0.0,
@@ -64,11 +85,21 @@ impl Face {
             .collect()
     }
 
+    /// The ink box of `c`'s glyph per em, y upwards from the baseline: (x min, y min, x max,
+    /// y max).
+    pub fn ink_bounds(&self, c: char) -> Option<(f32, f32, f32, f32)> {
+        let b = self.metrics.outline(self.metrics.glyph_id(c))?.bounds;
+        let u = self.units_per_em;
+        // ab_glyph keeps the font's y values but names the top `min` (its y axis points down).
+        let (y0, y1) = (b.min.y.min(b.max.y), b.min.y.max(b.max.y));
+        Some((b.min.x / u, y0 / u, b.max.x / u, y1 / u))
+    }
+
     /// Whether every character of `text` has a glyph (none falls back to `.notdef`).
     #[cfg(test)]
     pub fn covers(&self, text: &str) -> bool {
         text.chars()
-            .all(|c| c.is_whitespace() || self.metrics.glyph_id(c).0 != 0)
+            .all(|c| c.is_whitespace() || self.glyph(c).0 != 0)
     }
 }
 
@@ -87,6 +118,8 @@ mod tests {
         assert!(REGULAR.covers(text));
         assert!(BOLD.covers(text));
         assert!(!REGULAR.covers("\u{10FFFD}"));
+        let (x0, y0, x1, y1) = BOLD.ink_bounds('₴').unwrap();
+        assert!(x0 < x1 && -0.1 < y0 && y0 < 0.0 && 0.6 < y1 && y1 < 1.0, "{x0} {y0} {x1} {y1}");
     }
 
     #[test]
@@ -96,5 +129,11 @@ mod tests {
         assert!(a > 20.0 && b > a);
         assert!((REGULAR.width("Рахунок", 20.0) - 2.0 * a).abs() < 1e-3);
         assert!(BOLD.width("Рахунок", 10.0) > a, "bold is wider");
+        // The table and the character map agree, inside the table and past it.
+        for c in ['A', 'ї', '№', '₴', '→', '\u{FFFD}'] {
+            let id = REGULAR.metrics.glyph_id(c);
+            let advance = REGULAR.metrics.h_advance_unscaled(id) / REGULAR.units_per_em;
+            assert_eq!(REGULAR.glyph(c), (id.0, advance), "{c}");
+        }
     }
 }

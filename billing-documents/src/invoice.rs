@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use billing_core::documents::{date_long, InvoiceDocument};
 
+use crate::fonts::BOLD;
 use crate::layout::{wrap, Align, Canvas, Style, CONTENT_W, MARGIN};
 use crate::parts::{in_words, lines_table, parties, totals, BODY};
 use crate::qr::QrImage;
@@ -77,7 +78,7 @@ fn payment_block(c: &mut Canvas, doc: &InvoiceDocument, qr: Arc<QrImage>) {
     c.ensure(height);
     let top = c.y;
     c.frame(MARGIN, top, CONTENT_W, height, 0.8, 150);
-    c.image(MARGIN + PAD, top + PAD, QR_SIDE, qr);
+    qr_with_sign(c, MARGIN + PAD, top + PAD, qr);
     c.text_aligned(
         MARGIN + PAD,
         QR_SIDE,
@@ -92,4 +93,18 @@ fn payment_block(c: &mut Canvas, doc: &InvoiceDocument, qr: Arc<QrImage>) {
         y += style.leading() + gap;
     }
     c.y = top + height;
+}
+
+/// The QR raster, and over it the white circle with the hryvnia sign, as vector graphics.
+fn qr_with_sign(c: &mut Canvas, x: f32, y: f32, qr: Arc<QrImage>) {
+    let module = QR_SIDE / qr.side_px as f32;
+    let r = qr.logo_modules as f32 * module / 2.0;
+    let (cx, cy) = (x + QR_SIDE / 2.0, y + QR_SIDE / 2.0);
+    c.image(x, y, QR_SIDE, qr);
+    c.disc(cx, cy, r, 255);
+    if let Some((x0, y0, x1, y1)) = BOLD.ink_bounds('₴') {
+        let size = 2.0 * r * 0.62 / (y1 - y0);
+        let baseline = cy + (y0 + y1) / 2.0 * size;
+        c.text_at(cx - (x0 + x1) / 2.0 * size, baseline, Style::bold(size), "₴");
+    }
 }

@@ -82,6 +82,12 @@ enum Op {
         side: f32,
         image: Arc<QrImage>,
     },
+    Disc {
+        cx: f32,
+        cy: f32,
+        r: f32,
+        gray: u8,
+    },
 }
 
 /// A text style: size, weight, gray level (0 black).
@@ -137,31 +143,34 @@ pub(crate) struct Column<'a> {
 /// Breaks `text` into lines no wider than `width`: at spaces, and inside a word only when the word
 /// alone is too wide.
 pub(crate) fn wrap(text: &str, style: Style, width: f32) -> Vec<String> {
+    let space = style.width(" ");
     let mut lines = Vec::new();
     let mut line = String::new();
+    let mut line_w = 0.0;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let candidate = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
-        };
-        if style.width(&candidate) <= width {
-            line = candidate;
+        let word_w = style.width(word);
+        if !line.is_empty() && line_w + space + word_w <= width {
+            line.push(' ');
+            line.push_str(word);
+            line_w += space + word_w;
             continue;
         }
         if !line.is_empty() {
             lines.push(std::mem::take(&mut line));
         }
-        if style.width(word) <= width {
-            line = word.to_string();
+        if word_w <= width {
+            line.push_str(word);
+            line_w = word_w;
         } else {
+            line_w = 0.0;
             for c in word.chars() {
-                line.push(c);
-                if style.width(&line) > width && line.chars().count() > 1 {
-                    line.pop();
+                let c_w = style.width(c.encode_utf8(&mut [0; 4]));
+                if line_w + c_w > width && !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
-                    line.push(c);
+                    line_w = 0.0;
                 }
+                line.push(c);
+                line_w += c_w;
             }
         }
     }
@@ -288,6 +297,11 @@ impl Canvas {
         self.hline(x, x + w, y + h, width, gray);
         self.line(x, y, x, y + h, width, gray);
         self.line(x + w, y, x + w, y + h, width, gray);
+    }
+
+    /// A filled circle.
+    pub fn disc(&mut self, cx: f32, cy: f32, r: f32, gray: u8) {
+        self.ops().push(Op::Disc { cx, cy, r, gray });
     }
 
     /// The QR image, `side` points square, top left at (`x`, `y`).
@@ -453,6 +467,23 @@ fn draw(surface: &mut Surface<'_>, op: &Op) -> Result<(), RenderError> {
             if let Some(r) = Rect::from_xywh(x, y, w, h) {
                 pb.push_rect(r);
             }
+            if let Some(path) = pb.finish() {
+                surface.set_stroke(None);
+                surface.set_fill(Some(gray_fill(*gray)));
+                surface.draw_path(&path);
+            }
+        }
+        Op::Disc { cx, cy, r, gray } => {
+            // Four cubic arcs; 0.5523 is the usual control-point factor for a quarter circle.
+            let k = 0.552_284_8 * r;
+            let (cx, cy, r) = (*cx, *cy, *r);
+            let mut pb = PathBuilder::new();
+            pb.move_to(cx + r, cy);
+            pb.cubic_to(cx + r, cy + k, cx + k, cy + r, cx, cy + r);
+            pb.cubic_to(cx - k, cy + r, cx - r, cy + k, cx - r, cy);
+            pb.cubic_to(cx - r, cy - k, cx - k, cy - r, cx, cy - r);
+            pb.cubic_to(cx + k, cy - r, cx + r, cy - k, cx + r, cy);
+            pb.close();
             if let Some(path) = pb.finish() {
                 surface.set_stroke(None);
                 surface.set_fill(Some(gray_fill(*gray)));

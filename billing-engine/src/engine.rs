@@ -168,9 +168,20 @@ impl Engine {
         cmd: &ProjectCommand,
         outside: Option<OutsideId>,
     ) -> Result<Applied, EngineError> {
+        Ok(self.execute_with_state(code, actor, cmd, outside).await?.0)
+    }
+
+    /// [`Engine::execute`], also returning the project's state after the command (when it ran).
+    async fn execute_with_state(
+        &self,
+        code: ServiceCode,
+        actor: &Actor,
+        cmd: &ProjectCommand,
+        outside: Option<OutsideId>,
+    ) -> Result<(Applied, Option<Project>), EngineError> {
         if let Some(key) = &outside {
             if self.ports.store.outside_id(key).await?.is_some() {
-                return Ok(Applied::AlreadyApplied);
+                return Ok((Applied::AlreadyApplied, None));
             }
         }
         for _ in 0..MAX_CONFLICT_RETRIES {
@@ -178,13 +189,15 @@ impl Engine {
             let now = self.now();
             let records = project.handle(cmd, actor, now, &self.config.policy)?;
             if records.is_empty() && outside.is_none() {
-                return Ok(Applied::Done(records));
+                return Ok((Applied::Done(records), Some(project)));
             }
             let batch = self.batch(code, version, &project, &records, outside.clone())?;
             match self.ports.store.append(batch).await {
-                Ok(_) => return Ok(Applied::Done(records)),
+                Ok(_) => return Ok((Applied::Done(records), Some(project))),
                 Err(StoreError::Conflict { .. }) => continue,
-                Err(StoreError::DuplicateOutsideId { .. }) => return Ok(Applied::AlreadyApplied),
+                Err(StoreError::DuplicateOutsideId { .. }) => {
+                    return Ok((Applied::AlreadyApplied, None))
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -724,8 +737,13 @@ impl Engine {
         code: ServiceCode,
         report: &mut DailyReport,
     ) -> Result<(), EngineError> {
-        let applied = self
-            .account(code, &Actor::System, AccountCommand::DailyTick, None)
+        let (applied, after) = self
+            .execute_with_state(
+                code,
+                &Actor::System,
+                &ProjectCommand::Account(AccountCommand::DailyTick),
+                None,
+            )
             .await?;
         for e in applied.events() {
             match e {
@@ -737,7 +755,13 @@ impl Engine {
                 _ => {}
             }
         }
-        self.charge_autopay(code, report).await
+        let charges_due = after.is_some_and(|p| {
+            p.account().card().is_some() && p.account().charges_in_flight().next().is_some()
+        });
+        if charges_due {
+            self.charge_autopay(code, report).await?;
+        }
+        Ok(())
     }
 
     /// The daily job over every project. A failing project is reported and the job goes on.

@@ -78,7 +78,9 @@ impl Entry {
         let p = |s: &str| rel == s;
         let party_field = |party: &mut Party, sub: &str, text: &str| match sub {
             "Nm" | "Pty/Nm" => set(&mut party.name, text),
-            "Id/OrgId/Othr/Id" | "Id/PrvtId/Othr/Id" | "Pty/Id/OrgId/Othr/Id"
+            "Id/OrgId/Othr/Id"
+            | "Id/PrvtId/Othr/Id"
+            | "Pty/Id/OrgId/Othr/Id"
             | "Pty/Id/PrvtId/Othr/Id" => set(&mut party.id, text),
             _ => {}
         };
@@ -115,9 +117,14 @@ impl Entry {
         }
     }
 
-    fn finish(self, n: usize, account_ccy: Option<&str>) -> Result<BankLine<'static>, StatementError> {
+    fn finish(
+        self,
+        n: usize,
+        account_ccy: Option<&str>,
+    ) -> Result<BankLine<'static>, StatementError> {
         let at = format!("Ntry {n} (line {})", self.line);
-        let err = |m: String| StatementError::new("statement.field", Format::Camt053, at.clone(), m);
+        let err =
+            |m: String| StatementError::new("statement.field", Format::Camt053, at.clone(), m);
         let _ = account_ccy;
         let id = self
             .acct_svcr_ref
@@ -128,17 +135,25 @@ impl Entry {
         let amount: Money = amount_text
             .parse()
             .map_err(|e| err(format!("Amt {amount_text:?}: {e}")))?;
-        let ccy = self.ccy.ok_or_else(|| err("Amt has no Ccy attribute".into()))?;
+        let ccy = self
+            .ccy
+            .ok_or_else(|| err("Amt has no Ccy attribute".into()))?;
         let currency = Currency::parse(&ccy).map_err(|e| err(format!("Amt/@Ccy: {e}")))?;
         let direction = match self.cdt_dbt.as_deref() {
             Some("CRDT") => Direction::Credit,
             Some("DBIT") => Direction::Debit,
-            other => return Err(err(format!("CdtDbtInd must be CRDT or DBIT, not {other:?}"))),
+            other => {
+                return Err(err(format!(
+                    "CdtDbtInd must be CRDT or DBIT, not {other:?}"
+                )))
+            }
         };
         let reversal = match self.reversal.as_deref() {
             None | Some("false") | Some("0") => false,
             Some("true") | Some("1") => true,
-            Some(other) => return Err(err(format!("RvslInd must be true or false, not {other:?}"))),
+            Some(other) => {
+                return Err(err(format!("RvslInd must be true or false, not {other:?}")))
+            }
         };
         let status = match self.status.as_deref() {
             None | Some("BOOK") => LineStatus::Booked,
@@ -228,9 +243,8 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<BankLine<'static>>, StatementError> {
                         for a in e.attributes() {
                             let a = a.map_err(|x| syntax(pos, x.to_string()))?;
                             if a.key.local_name().as_ref() == b"Ccy" {
-                                let v = a
-                                    .unescape_value()
-                                    .map_err(|x| syntax(pos, x.to_string()))?;
+                                let v =
+                                    a.unescape_value().map_err(|x| syntax(pos, x.to_string()))?;
                                 entry.ccy = Some(v.trim().to_string());
                             }
                         }
@@ -273,7 +287,10 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<BankLine<'static>>, StatementError> {
         return Err(syntax(0, "no XML document".into()));
     }
     if !path.is_empty() {
-        return Err(syntax(bytes.len(), format!("unclosed element {}", path.join("/"))));
+        return Err(syntax(
+            bytes.len(),
+            format!("unclosed element {}", path.join("/")),
+        ));
     }
     Ok(lines)
 }

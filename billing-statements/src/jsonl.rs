@@ -91,91 +91,36 @@ impl<'a> JsonlRecord<'a> {
 }
 
 /// Parses one line (1-based `line_no` for the error).
-pub fn parse_line(text: &[u8], line_no: usize) -> Result<BankLine<'_>, StatementError> {
-    let err = |code, msg: String| StatementError::new(code, Format::Jsonl, format!("line {line_no}"), msg);
-    let rec: JsonlRecord<'_> =
-        serde_json::from_slice(text).map_err(|e| err("statement.syntax", e.to_string()))?;
+pub fn parse_line(line: &[u8], line_no: usize) -> Result<BankLine<'_>, StatementError> {
+    parse_line_text(line, crate::text::utf8(line), line_no)
+}
+
+fn parse_line_text<'a>(
+    line: &'a [u8],
+    text: Option<&'a str>,
+    line_no: usize,
+) -> Result<BankLine<'a>, StatementError> {
+    let err = |code, msg: String| {
+        StatementError::new(code, Format::Jsonl, format!("line {line_no}"), msg)
+    };
+    let rec: JsonlRecord<'_> = match text {
+        Some(t) => serde_json::from_str(t),
+        None => serde_json::from_slice(line),
+    }
+    .map_err(|e| err("statement.syntax", e.to_string()))?;
     rec.into_line().map_err(|m| err("statement.field", m))
 }
 
-/// The lines of a byte chunk that starts at physical line `first_line` (1-based); also the number
-/// of physical lines it holds.
-fn parse_chunk(chunk: &[u8], first_line: usize) -> Result<Vec<BankLine<'_>>, StatementError> {
-    let mut out = Vec::with_capacity(chunk.len() / 256 + 1);
-    let mut start = 0usize;
-    let mut line_no = first_line;
-    let mut ends = memchr::memchr_iter(b'\n', chunk).chain(std::iter::once(chunk.len()));
-    while start < chunk.len() {
-        let end = ends.next().unwrap_or(chunk.len());
-        let mut line = &chunk[start..end];
-        if let Some(l) = line.strip_suffix(b"\r") {
-            line = l;
-        }
-        if line_no == 1 {
-            line = crate::text::strip_bom(line);
-        }
-        if !line.iter().all(u8::is_ascii_whitespace) {
-            out.push(parse_line(line, line_no)?);
-        }
-        start = end + 1;
-        line_no += 1;
-    }
-    Ok(out)
-}
-
-/// Parses a JSON Lines statement, in parallel for large files.
+/// Parses a JSON Lines statement, on all cores for large files.
 pub fn parse(bytes: &[u8]) -> Result<Vec<BankLine<'_>>, StatementError> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || bytes.len() < (1 << 20) {
-        return parse_chunk(bytes, 1);
-    }
-    // Split at newlines into one chunk per thread; each chunk's first line number is known from
-    // the newlines before it.
-    let mut bounds = vec![0usize];
-    for t in 1..threads {
-        let guess = bytes.len() * t / threads;
-        let at = memchr::memchr(b'\n', &bytes[guess..]).map_or(bytes.len(), |p| guess + p + 1);
-        if at > *bounds.last().unwrap_or(&0) && at < bytes.len() {
-            bounds.push(at);
-        }
-    }
-    bounds.push(bytes.len());
-    let mut first_lines = vec![1usize];
-    for w in bounds.windows(2).take(bounds.len() - 2) {
-        let prev = *first_lines.last().unwrap_or(&1);
-        first_lines.push(prev + memchr::memchr_iter(b'\n', &bytes[w[0]..w[1]]).count());
-    }
-    let results: Vec<Result<Vec<BankLine<'_>>, StatementError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = bounds
-            .windows(2)
-            .zip(&first_lines)
-            .map(|(w, &first)| {
-                let chunk = &bytes[w[0]..w[1]];
-                s.spawn(move || parse_chunk(chunk, first))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(StatementError::new(
-                        "statement.syntax",
-                        Format::Jsonl,
-                        "file",
-                        "a reader thread failed",
-                    ))
-                })
-            })
-            .collect()
-    });
-    let mut lines = Vec::new();
-    for r in results {
-        let mut part = r?;
-        if lines.is_empty() {
-            lines = part;
-        } else {
-            lines.append(&mut part);
-        }
-    }
-    Ok(lines)
+    crate::text::par_lines(
+        bytes,
+        parse_line_text,
+        StatementError::new(
+            "statement.syntax",
+            Format::Jsonl,
+            "file",
+            "a reader thread failed",
+        ),
+    )
 }

@@ -101,7 +101,13 @@ fn balance_currency(content: &str, line: usize) -> Result<Currency, StatementErr
     let c = content.get(7..10).filter(|_| {
         matches!(content.as_bytes().first(), Some(b'C' | b'D')) && yymmdd(&content[1..7]).is_some()
     });
-    let c = c.ok_or_else(|| err("statement.field", line, format!("balance {content:?}: expected C/D, YYMMDD, currency, amount")))?;
+    let c = c.ok_or_else(|| {
+        err(
+            "statement.field",
+            line,
+            format!("balance {content:?}: expected C/D, YYMMDD, currency, amount"),
+        )
+    })?;
     Currency::parse(c).map_err(|e| err("statement.field", line, format!("balance currency: {e}")))
 }
 
@@ -130,7 +136,10 @@ struct Entry {
 
 fn parse_61(content: &str, line: usize, currency: Currency) -> Result<Entry, StatementError> {
     let bad = |m: &str| err("statement.field", line, format!(":61: {m}: {content:?}"));
-    let value = content.get(..6).and_then(yymmdd).ok_or_else(|| bad("no value date YYMMDD"))?;
+    let value = content
+        .get(..6)
+        .and_then(yymmdd)
+        .ok_or_else(|| bad("no value date YYMMDD"))?;
     let mut rest = &content[6..];
     let mut booked_on = value;
     let b = rest.as_bytes();
@@ -226,7 +235,9 @@ fn parse_86(lines: &[String]) -> (String, Option<String>, Option<String>, Option
                 .min()
                 .unwrap_or(text.len());
             if let Some(c) = current {
-                pieces[c].get_or_insert_with(String::new).push_str(&text[..next]);
+                pieces[c]
+                    .get_or_insert_with(String::new)
+                    .push_str(&text[..next]);
             }
             if next == text.len() {
                 break;
@@ -236,7 +247,12 @@ fn parse_86(lines: &[String]) -> (String, Option<String>, Option<String>, Option
     }
     let [purp, name, code, iban] = pieces;
     let clean = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-    (purp.unwrap_or_default(), clean(name), clean(code), clean(iban))
+    (
+        purp.unwrap_or_default(),
+        clean(name),
+        clean(code),
+        clean(iban),
+    )
 }
 
 fn finish(e: Entry) -> BankLine<'static> {
@@ -291,7 +307,11 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<BankLine<'static>>, StatementError> {
                     out.push(finish(e));
                 }
                 let c = currency.ok_or_else(|| {
-                    err("statement.syntax", f.line, ":61: before the opening balance :60F:")
+                    err(
+                        "statement.syntax",
+                        f.line,
+                        ":61: before the opening balance :60F:",
+                    )
                 })?;
                 pending = Some(parse_61(content, f.line, c)?);
             }

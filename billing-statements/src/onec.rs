@@ -27,7 +27,9 @@ fn decode(bytes: &[u8]) -> Cow<'_, str> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return String::from_utf8_lossy(rest);
     }
-    let cp1251 = encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes).0;
+    let cp1251 = encoding_rs::WINDOWS_1251
+        .decode_without_bom_handling(bytes)
+        .0;
     let header = |text: &str, want: &str| {
         text.lines()
             .take(20)
@@ -54,7 +56,9 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<BankLine<'static>>, StatementError> {
     let mut lines = text.split('\n').enumerate().map(|(i, l)| {
         (
             i + 1,
-            l.strip_suffix('\r').unwrap_or(l).trim_start_matches('\u{feff}'),
+            l.strip_suffix('\r')
+                .unwrap_or(l)
+                .trim_start_matches('\u{feff}'),
         )
     });
     match lines.next() {
@@ -88,15 +92,23 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<BankLine<'static>>, StatementError> {
         match key {
             "СекцияДокумент" => {
                 if doc.is_some() {
-                    return Err(err("statement.syntax", no, "СекцияДокумент inside a document (no КонецДокумента)"));
+                    return Err(err(
+                        "statement.syntax",
+                        no,
+                        "СекцияДокумент inside a document (no КонецДокумента)",
+                    ));
                 }
                 doc = Some((no, HashMap::new()));
                 continue;
             }
             "КонецДокумента" => {
-                let (start, fields) = doc
-                    .take()
-                    .ok_or_else(|| err("statement.syntax", no, "КонецДокумента without СекцияДокумент"))?;
+                let (start, fields) = doc.take().ok_or_else(|| {
+                    err(
+                        "statement.syntax",
+                        no,
+                        "КонецДокумента without СекцияДокумент",
+                    )
+                })?;
                 out.push(document(start, &fields, &accounts, account_currency)?);
                 continue;
             }
@@ -115,7 +127,11 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<BankLine<'static>>, StatementError> {
             _ => {}
         }
         if !line.contains('=') {
-            return Err(err("statement.syntax", no, format!("expected Key=Value, got {line:?}")));
+            return Err(err(
+                "statement.syntax",
+                no,
+                format!("expected Key=Value, got {line:?}"),
+            ));
         }
         match &mut doc {
             Some((_, fields)) => {
@@ -135,7 +151,11 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<BankLine<'static>>, StatementError> {
         }
     }
     if let Some((start, _)) = doc {
-        return Err(err("statement.syntax", start, "СекцияДокумент without КонецДокумента"));
+        return Err(err(
+            "statement.syntax",
+            start,
+            "СекцияДокумент without КонецДокумента",
+        ));
     }
     Ok(out)
 }
@@ -150,7 +170,8 @@ fn document(
     let get = |k: &str| f.get(k).map(String::as_str).filter(|v| !v.is_empty());
     let number = get("Номер").ok_or_else(|| bad("no Номер".into()))?;
     let date_text = get("Дата").ok_or_else(|| bad("no Дата".into()))?;
-    let date = crate::text::date_dmy(date_text).ok_or_else(|| bad(format!("Дата {date_text:?} is not DD.MM.YYYY")))?;
+    let date = crate::text::date_dmy(date_text)
+        .ok_or_else(|| bad(format!("Дата {date_text:?} is not DD.MM.YYYY")))?;
     let amount_text = get("Сумма").ok_or_else(|| bad("no Сумма".into()))?;
     let amount: Money = amount_text
         .parse()
@@ -175,7 +196,9 @@ fn document(
         Direction::Debit => get("ДатаСписано"),
     };
     let booked_on = match booked_text {
-        Some(t) => crate::text::date_dmy(t).ok_or_else(|| bad(format!("date {t:?} is not DD.MM.YYYY")))?,
+        Some(t) => {
+            crate::text::date_dmy(t).ok_or_else(|| bad(format!("date {t:?} is not DD.MM.YYYY")))?
+        }
         None => date,
     };
     let currency = match get("Валюта") {

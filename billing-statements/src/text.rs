@@ -22,9 +22,23 @@ pub(crate) fn date_dmy(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%d.%m.%Y").ok()
 }
 
-/// `YYYY-MM-DD`.
+/// `YYYY-MM-DD` (exactly; surrounding white space allowed).
 pub(crate) fn date_iso(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    let b = s.trim().as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+/// Validates UTF-8 quickly (SIMD where the processor has it).
+pub(crate) fn utf8(b: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(b).ok()
 }
 
 /// A Kyiv wall-clock time as a UTC instant (the earlier one when the clock repeats).
@@ -50,8 +64,93 @@ pub(crate) fn fnv1a(parts: &[&str]) -> u64 {
     h
 }
 
-/// A text field: `None` when empty or blank.
-pub(crate) fn non_empty(s: &str) -> Option<&str> {
-    let t = s.trim();
-    (!t.is_empty()).then_some(t)
+/// Calls `f(line, text, line_no)` on every line of `bytes` (`text` is the line as `&str` when the
+/// part of the file it lies in is valid UTF-8; 1-based numbers, `\r\n` or `\n`, a leading byte
+/// order mark dropped, blank lines skipped), on all cores for large inputs, keeping file order.
+/// The first error in file order wins.
+pub(crate) fn par_lines<'b, T, E, F>(bytes: &'b [u8], f: F, on_panic: E) -> Result<Vec<T>, E>
+where
+    T: Send,
+    E: Send + Clone,
+    F: Fn(&'b [u8], Option<&'b str>, usize) -> Result<T, E> + Sync,
+{
+    let chunk = |part: &'b [u8], first_line: usize, capacity: usize| -> Result<Vec<T>, E> {
+        // Valid UTF-8 as a whole lets each line be read as text without checking it again.
+        let text = utf8(part);
+        let mut out = Vec::with_capacity(capacity);
+        let mut start = 0usize;
+        let mut line_no = first_line;
+        let mut ends = memchr::memchr_iter(b'\n', part);
+        while start < part.len() {
+            let end = ends.next().unwrap_or(part.len());
+            let mut stop = end;
+            if stop > start && part[stop - 1] == b'\r' {
+                stop -= 1;
+            }
+            let mut begin = start;
+            if line_no == 1 && part[begin..stop].starts_with(b"\xEF\xBB\xBF") {
+                begin += 3;
+            }
+            let line = &part[begin..stop];
+            if !line.iter().all(u8::is_ascii_whitespace) {
+                // Cut at ASCII bytes (a newline, a carriage return, after a BOM): char boundaries.
+                let line_text = text.and_then(|t| t.get(begin..stop));
+                out.push(f(line, line_text, line_no)?);
+            }
+            start = end + 1;
+            line_no += 1;
+        }
+        Ok(out)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || bytes.len() < (1 << 20) {
+        return chunk(bytes, 1, bytes.len() / 256 + 1);
+    }
+    let mut bounds = vec![0usize];
+    for t in 1..threads {
+        let guess = bytes.len() * t / threads;
+        let at = memchr::memchr(b'\n', &bytes[guess..]).map_or(bytes.len(), |p| guess + p + 1);
+        if at > *bounds.last().unwrap_or(&0) && at < bytes.len() {
+            bounds.push(at);
+        }
+    }
+    bounds.push(bytes.len());
+    // Each chunk's first line number; the first chunk's vector gets room for every line, so the
+    // others are appended to it without growing it.
+    let counts: Vec<usize> = bounds
+        .windows(2)
+        .map(|w| memchr::memchr_iter(b'\n', &bytes[w[0]..w[1]]).count() + 1)
+        .collect();
+    let total: usize = counts.iter().sum();
+    let mut first_lines = vec![1usize];
+    for c in &counts[..counts.len() - 1] {
+        let prev = *first_lines.last().unwrap_or(&1);
+        first_lines.push(prev + c - 1);
+    }
+    let chunk = &chunk;
+    let results: Vec<Result<Vec<T>, E>> = std::thread::scope(|s| {
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .zip(first_lines.iter().zip(&counts))
+            .enumerate()
+            .map(|(i, (w, (&first, &count)))| {
+                let part = &bytes[w[0]..w[1]];
+                let capacity = if i == 0 { total } else { count };
+                s.spawn(move || chunk(part, first, capacity))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(on_panic.clone())))
+            .collect()
+    });
+    let mut parts = results.into_iter();
+    let mut all: Vec<T> = match parts.next() {
+        Some(r) => r?,
+        None => Vec::new(),
+    };
+    for r in parts {
+        all.append(&mut r?);
+    }
+    Ok(all)
 }

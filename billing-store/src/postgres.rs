@@ -30,7 +30,7 @@ use crate::codec;
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 10;
 
 /// The key of the advisory lock that serialises migrations of one database.
-const MIGRATION_LOCK: i64 = 0x6269_6c6c_696e_67; // "billing"
+const MIGRATION_LOCK: i64 = 0x0062_696c_6c69_6e67; // "billing" in ASCII
 
 /// The schema, one migration per entry: `(version, description, SQL)`. Never edit a released entry;
 /// add a new one.

@@ -103,6 +103,8 @@ impl SqliteStore {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
+            // A local file: no connection goes stale, so no ping before each use.
+            .test_before_acquire(false)
             .acquire_timeout(busy_timeout + Duration::from_secs(5))
             .connect_with(options)
             .await
@@ -120,6 +122,268 @@ impl SqliteStore {
     /// Closes the pool's connections (the WAL is checkpointed when the last one closes).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// The parameters of a multi-statement call built at run time. They are positional (`?`): sqlx
+/// binds each statement's parameters from where the previous statement's stopped, so they are pushed
+/// in the order they appear in the SQL, a value used twice pushed twice.
+#[derive(Default)]
+struct Params(Vec<Param>);
+
+#[derive(Clone)]
+enum Param {
+    Int(i64),
+    Text(String),
+}
+
+impl Params {
+    /// Pushes a value and returns its placeholder.
+    fn push(&mut self, value: Param) -> &'static str {
+        self.0.push(value);
+        "?"
+    }
+}
+
+impl SqliteStore {
+    /// The fast path of [`ProjectStore::append`]: the whole batch as one multi-statement call inside
+    /// `BEGIN IMMEDIATE` (three calls to the database instead of one per row). Every row must change:
+    /// the project's row (the version check) and each inserted key and event. `Ok(None)` when some
+    /// row did not (a conflict or a duplicate): the transaction is rolled back and nothing is written.
+    async fn append_in_one_statement(&self, batch: &AppendBatch) -> Result<Option<u64>, StoreError> {
+        let version = codec::next_version(batch)?;
+        let project = Param::Int(codec::project_to_db(batch.project));
+        let new_version = Param::Int(codec::version_to_db(version)?);
+        let mut p = Params::default();
+        let mut sql = String::with_capacity(1024);
+        let mut rows = 1u64;
+
+        if batch.expected_version == 0 {
+            sql.push_str("INSERT INTO billing_projects (project, version, snapshot) VALUES (");
+            sql.push_str(p.push(project.clone()));
+            sql.push_str(", ");
+            sql.push_str(p.push(new_version.clone()));
+            sql.push_str(", ");
+            sql.push_str(p.push(Param::Text(codec::json_to_text(&batch.snapshot)?)));
+            sql.push_str(
+                ") ON CONFLICT (project) DO UPDATE \
+                 SET version = excluded.version, snapshot = excluded.snapshot \
+                 WHERE billing_projects.version = 0;\n",
+            );
+        } else {
+            sql.push_str("UPDATE billing_projects SET version = ");
+            sql.push_str(p.push(new_version.clone()));
+            sql.push_str(", snapshot = ");
+            sql.push_str(p.push(Param::Text(codec::json_to_text(&batch.snapshot)?)));
+            sql.push_str(" WHERE project = ");
+            sql.push_str(p.push(project.clone()));
+            sql.push_str(" AND version = ");
+            sql.push_str(p.push(Param::Int(codec::version_to_db(batch.expected_version)?)));
+            sql.push_str(";\n");
+        }
+
+        // One multi-row INSERT per table; each row is `(?, ?, ...)` with the values in order.
+        let mut insert = |sql: &mut String, head: &str, tail: &str, tuples: Vec<Vec<Param>>| {
+            if tuples.is_empty() {
+                return;
+            }
+            rows += tuples.len() as u64;
+            sql.push_str(head);
+            for (i, tuple) in tuples.into_iter().enumerate() {
+                sql.push_str(if i == 0 { "(" } else { ", (" });
+                for (j, value) in tuple.into_iter().enumerate() {
+                    if j > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(p.push(value));
+                }
+                sql.push(')');
+            }
+            sql.push_str(tail);
+        };
+        insert(
+            &mut sql,
+            "INSERT INTO billing_outside_ids (kind, id, project, version) VALUES ",
+            " ON CONFLICT DO NOTHING;\n",
+            batch
+                .outside_ids
+                .iter()
+                .map(|k| {
+                    vec![
+                        Param::Text(k.kind.clone()),
+                        Param::Text(k.id.clone()),
+                        project.clone(),
+                        new_version.clone(),
+                    ]
+                })
+                .collect(),
+        );
+        insert(
+            &mut sql,
+            "INSERT INTO billing_invoice_numbers (number, project, version) VALUES ",
+            " ON CONFLICT DO NOTHING;\n",
+            batch
+                .invoice_numbers
+                .iter()
+                .map(|n| vec![Param::Text(n.to_string()), project.clone(), new_version.clone()])
+                .collect(),
+        );
+        let mut events = Vec::with_capacity(batch.events.len());
+        for (event, v) in batch.events.iter().zip(batch.expected_version + 1..) {
+            events.push(vec![
+                project.clone(),
+                Param::Int(codec::version_to_db(v)?),
+                Param::Text(codec::time_to_text(event.at)),
+                Param::Text(codec::json_to_text(&event.actor)?),
+                Param::Text(codec::json_to_text(&event.payload)?),
+            ]);
+        }
+        insert(
+            &mut sql,
+            "INSERT INTO billing_events (project, version, at, actor, payload) VALUES ",
+            // Taken versions only after a failed version check: counted short, not an error.
+            " ON CONFLICT DO NOTHING;\n",
+            events,
+        );
+        let at = Param::Text(codec::time_to_text(codec::outbox_time(batch)));
+        let mut outbox = Vec::with_capacity(batch.notifications.len());
+        for notification in &batch.notifications {
+            outbox.push(vec![
+                project.clone(),
+                at.clone(),
+                Param::Text(codec::json_to_text(notification)?),
+            ]);
+        }
+        insert(
+            &mut sql,
+            "INSERT INTO billing_outbox (project, at, notification) VALUES ",
+            ";\n",
+            outbox,
+        );
+
+        let mut query = sqlx::query(&sql);
+        for param in p.0 {
+            query = match param {
+                Param::Int(v) => query.bind(v),
+                Param::Text(v) => query.bind(v),
+            };
+        }
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_error)?;
+        let changed = query.execute(&mut *tx).await.map_err(db_error)?;
+        if changed.rows_affected() != rows {
+            return Ok(None); // dropping `tx` rolls back
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(Some(version))
+    }
+
+    /// The reference path of [`ProjectStore::append`]: one statement at a time, stopping at the
+    /// first refusal with its precise error.
+    async fn append_stepwise(&self, batch: &AppendBatch) -> Result<u64, StoreError> {
+        let project = codec::project_to_db(batch.project);
+        let version = codec::next_version(batch)?;
+        let version_db = codec::version_to_db(version)?;
+        let snapshot = codec::json_to_text(&batch.snapshot)?;
+
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_error)?;
+        let actual: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM billing_projects WHERE project = ?1")
+                .bind(project)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        let actual = actual.map_or(Ok(0), codec::version_from_db)?;
+        if actual != batch.expected_version {
+            return Err(StoreError::Conflict {
+                project: batch.project,
+                expected: batch.expected_version,
+                actual,
+            });
+        }
+        codec::check_batch_duplicates(batch)?;
+        for key in &batch.outside_ids {
+            let inserted = sqlx::query(
+                "INSERT INTO billing_outside_ids (kind, id, project, version)
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            )
+            .bind(&key.kind)
+            .bind(&key.id)
+            .bind(project)
+            .bind(version_db)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            if inserted.rows_affected() == 0 {
+                return Err(StoreError::DuplicateOutsideId {
+                    kind: key.kind.clone(),
+                    id: key.id.clone(),
+                });
+            }
+        }
+        for number in &batch.invoice_numbers {
+            let number = number.to_string();
+            let inserted = sqlx::query(
+                "INSERT INTO billing_invoice_numbers (number, project, version)
+                 VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            )
+            .bind(&number)
+            .bind(project)
+            .bind(version_db)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            if inserted.rows_affected() == 0 {
+                return Err(StoreError::DuplicateInvoiceNumber { number });
+            }
+        }
+        for (event, v) in batch.events.iter().zip(batch.expected_version + 1..) {
+            sqlx::query(
+                "INSERT INTO billing_events (project, version, at, actor, payload)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .bind(project)
+            .bind(codec::version_to_db(v)?)
+            .bind(codec::time_to_text(event.at))
+            .bind(codec::json_to_text(&event.actor)?)
+            .bind(codec::json_to_text(&event.payload)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        sqlx::query(
+            "INSERT INTO billing_projects (project, version, snapshot) VALUES (?1, ?2, ?3)
+             ON CONFLICT (project) DO UPDATE SET version = excluded.version, snapshot = excluded.snapshot",
+        )
+        .bind(project)
+        .bind(version_db)
+        .bind(&snapshot)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if !batch.notifications.is_empty() {
+            let at = codec::time_to_text(codec::outbox_time(batch));
+            for notification in &batch.notifications {
+                sqlx::query(
+                    "INSERT INTO billing_outbox (project, at, notification) VALUES (?1, ?2, ?3)",
+                )
+                .bind(project)
+                .bind(&at)
+                .bind(codec::json_to_text(notification)?)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            }
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(version)
     }
 }
 
@@ -194,106 +458,12 @@ impl ProjectStore for SqliteStore {
     }
 
     async fn append(&self, batch: AppendBatch) -> Result<u64, StoreError> {
-        let project = codec::project_to_db(batch.project);
-        let version = codec::next_version(&batch)?;
-        let version_db = codec::version_to_db(version)?;
-        let snapshot = codec::json_to_text(&batch.snapshot)?;
-
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(db_error)?;
-        let actual: Option<i64> =
-            sqlx::query_scalar("SELECT version FROM billing_projects WHERE project = ?1")
-                .bind(project)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        let actual = actual.map_or(Ok(0), codec::version_from_db)?;
-        if actual != batch.expected_version {
-            return Err(StoreError::Conflict {
-                project: batch.project,
-                expected: batch.expected_version,
-                actual,
-            });
+        match self.append_in_one_statement(&batch).await {
+            Ok(Some(version)) => Ok(version),
+            // Refused or failed: roll back and redo it statement by statement, which names the
+            // reason (the state only moves on, so whatever refused the batch still refuses it).
+            Ok(None) | Err(_) => self.append_stepwise(&batch).await,
         }
-        codec::check_batch_duplicates(&batch)?;
-        for key in &batch.outside_ids {
-            let inserted = sqlx::query(
-                "INSERT INTO billing_outside_ids (kind, id, project, version)
-                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
-            )
-            .bind(&key.kind)
-            .bind(&key.id)
-            .bind(project)
-            .bind(version_db)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-            if inserted.rows_affected() == 0 {
-                return Err(StoreError::DuplicateOutsideId {
-                    kind: key.kind.clone(),
-                    id: key.id.clone(),
-                });
-            }
-        }
-        for number in &batch.invoice_numbers {
-            let number = number.to_string();
-            let inserted = sqlx::query(
-                "INSERT INTO billing_invoice_numbers (number, project, version)
-                 VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-            )
-            .bind(&number)
-            .bind(project)
-            .bind(version_db)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-            if inserted.rows_affected() == 0 {
-                return Err(StoreError::DuplicateInvoiceNumber { number });
-            }
-        }
-        for (event, v) in batch.events.iter().zip(batch.expected_version + 1..) {
-            sqlx::query(
-                "INSERT INTO billing_events (project, version, at, actor, payload)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )
-            .bind(project)
-            .bind(codec::version_to_db(v)?)
-            .bind(codec::time_to_text(event.at))
-            .bind(codec::json_to_text(&event.actor)?)
-            .bind(codec::json_to_text(&event.payload)?)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        }
-        sqlx::query(
-            "INSERT INTO billing_projects (project, version, snapshot) VALUES (?1, ?2, ?3)
-             ON CONFLICT (project) DO UPDATE SET version = excluded.version, snapshot = excluded.snapshot",
-        )
-        .bind(project)
-        .bind(version_db)
-        .bind(&snapshot)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        if !batch.notifications.is_empty() {
-            let at = codec::time_to_text(codec::outbox_time(&batch));
-            for notification in &batch.notifications {
-                sqlx::query(
-                    "INSERT INTO billing_outbox (project, at, notification) VALUES (?1, ?2, ?3)",
-                )
-                .bind(project)
-                .bind(&at)
-                .bind(codec::json_to_text(notification)?)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            }
-        }
-        tx.commit().await.map_err(db_error)?;
-        Ok(version)
     }
 
     async fn outside_id(&self, key: &OutsideId) -> Result<Option<ServiceCode>, StoreError> {
@@ -384,5 +554,101 @@ impl ProjectStore for SqliteStore {
         .await
         .map_err(db_error)?;
         tx.commit().await.map_err(db_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use billing_core::ids::{InvoiceNumber, InvoicePrefix};
+    use billing_core::ports::NewEvent;
+    use billing_core::{Actor, Notification};
+    use serde_json::json;
+
+    fn batch(expected: u64, ids: &[&str], numbers: &[u32]) -> AppendBatch {
+        let project: ServiceCode = "00009".parse().unwrap();
+        AppendBatch {
+            project,
+            expected_version: expected,
+            events: vec![
+                NewEvent {
+                    at: Utc::now(),
+                    actor: Actor::System,
+                    payload: json!({"e": 1}),
+                },
+                NewEvent {
+                    at: Utc::now(),
+                    actor: Actor::Owner,
+                    payload: json!({"e": 2}),
+                },
+            ],
+            snapshot: json!({"after": expected + 2}),
+            outside_ids: ids.iter().map(|i| OutsideId::new("bank", *i)).collect(),
+            invoice_numbers: numbers
+                .iter()
+                .map(|n| InvoiceNumber::new(InvoicePrefix::DEFAULT, project, *n).unwrap())
+                .collect(),
+            notifications: vec![
+                Notification::Blocked { project },
+                Notification::Unblocked { project },
+            ],
+        }
+    }
+
+    async fn counts(store: &SqliteStore) -> Vec<i64> {
+        let mut out = Vec::new();
+        for table in [
+            "billing_projects",
+            "billing_events",
+            "billing_outside_ids",
+            "billing_invoice_numbers",
+            "billing_outbox",
+        ] {
+            out.push(
+                sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap(),
+            );
+        }
+        out
+    }
+
+    /// The fast path writes a whole batch in one call, and refuses (writing nothing) what the
+    /// stepwise path would refuse, so that `append` falls back to name the reason.
+    #[tokio::test]
+    async fn the_one_statement_path_writes_whole_batches_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path().join("fast.sqlite3"))
+            .await
+            .unwrap();
+        let first = batch(0, &["a", "b"], &[1, 2]);
+        assert_eq!(store.append_in_one_statement(&first).await, Ok(Some(2)));
+        assert_eq!(counts(&store).await, vec![1, 2, 2, 2, 2]);
+        let stored = store.events("00009".parse().unwrap(), 0).await.unwrap();
+        assert_eq!(stored.len(), 2);
+        assert_eq!(stored[1].payload, json!({"e": 2}));
+        assert_eq!(stored[1].actor, Actor::Owner);
+
+        // A stale version, a repeated id, a repeated number, a repeat within the batch: refused.
+        for refused in [
+            batch(0, &["c"], &[3]),
+            batch(2, &["c", "a"], &[3]),
+            batch(2, &["c"], &[3, 2]),
+            batch(2, &["c", "c"], &[3]),
+            batch(2, &["c"], &[3, 3]),
+        ] {
+            assert_eq!(store.append_in_one_statement(&refused).await, Ok(None));
+            assert_eq!(counts(&store).await, vec![1, 2, 2, 2, 2]);
+        }
+        assert_eq!(
+            store
+                .append_in_one_statement(&batch(2, &["c"], &[3]))
+                .await,
+            Ok(Some(4))
+        );
+        assert_eq!(counts(&store).await, vec![1, 4, 3, 3, 4]);
+        let loaded = store.load("00009".parse().unwrap()).await.unwrap().unwrap();
+        assert_eq!((loaded.version, loaded.snapshot), (4, json!({"after": 4})));
     }
 }

@@ -50,6 +50,7 @@ const COVERED = {
   moneyToKopiyky: 'vectors: money; money arithmetic',
   addMoney: 'money arithmetic',
   subtractMoney: 'money arithmetic',
+  Engine: 'engine.test.mjs: every method (the shared scenario, use cases, ports, event loop)',
 }
 
 test('every export is covered', () => {

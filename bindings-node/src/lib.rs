@@ -10,8 +10,18 @@
 //!   add or subtract such strings exactly.
 //! - Dates are `YYYY-MM-DD` strings.
 //! - Every failure is a JS `Error` whose `code` is the core's dotted code (`edrpou.checksum`) and whose
-//!   message is the core's text, both unchanged: see [`to_js`].
+//!   message is the core's text, both unchanged: see [`to_js`] (and [`reply`] for Promises).
+//! - The engine: [`engine::Engine`] (`await Engine.open(pathOrUrl, { config, clock, registry })`),
+//!   one Promise-returning method per use case, on napi's tokio runtime; the billing section as
+//!   typed plain objects ([`section`]); the clock and the registry lookup implementable in
+//!   JavaScript ([`ports`]); instants as `Date` ([`instant`]).
 #![deny(missing_docs)]
+
+pub mod engine;
+pub mod instant;
+pub mod ports;
+pub mod reply;
+pub mod section;
 
 use std::fmt::Display;
 

@@ -10,12 +10,18 @@
 //! - Money converts to and from `decimal.Decimal`, dates to `datetime.date`.
 //! - Predicates come per value (`is_valid_edrpou`) and in batches that release the GIL
 //!   (`validate_edrpou_many`).
+//! - Document helpers: the amount in words and the NBU payment QR payload (`PaymentQr`,
+//!   `NbuQrFields`).
+//! - The engine (`NativeEngine`, wrapped by the Python `billing_core.Engine`): every use case as a
+//!   blocking call that releases the GIL and as an asyncio future, on one shared tokio runtime.
 //! - Every failure is one of the package's exceptions, with the core's dotted code and message
-//!   unchanged: see [`errors::to_py_err`], the one place errors are mapped.
+//!   unchanged: see [`errors`], the one place errors are mapped.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod contact;
+pub mod documents;
+pub mod engine;
 pub mod errors;
 pub mod ids;
 pub mod money;
@@ -91,6 +97,10 @@ pub(crate) fn repr(
 mod _native {
     #[pymodule_export]
     use crate::contact::{PyEmail, PyPhone};
+    #[pymodule_export]
+    use crate::documents::{amount_in_words, PyNbuQrFields, PyPaymentQr};
+    #[pymodule_export]
+    use crate::engine::{open_engine, open_engine_async, NativeEngine};
     #[pymodule_export]
     use crate::ids::{PyInvoiceNumber, PyServiceCode};
     #[pymodule_export]

@@ -23,6 +23,14 @@ impl std::fmt::Display for PyMoney {
     }
 }
 
+/// An amount argument: a `Money`, or what `Money()` takes (a str or a `decimal.Decimal`).
+pub(crate) fn money_arg(value: &Bound<'_, PyAny>) -> PyResult<core::Money> {
+    match value.cast::<PyMoney>() {
+        Ok(money) => Ok(money.get().0),
+        Err(_) => PyMoney::new(value).map(|m| m.0),
+    }
+}
+
 /// `decimal.Decimal`, imported once.
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 

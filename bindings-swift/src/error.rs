@@ -1,8 +1,10 @@
 //! The one error type every uniffi language sees, and the one place core errors are mapped to it.
 
+use std::fmt::Display;
+
 use billing_core::{
-    EdrpouError, EmailError, ErrorCode, IbanError, InvoiceNumberError, MoneyError, PhoneError,
-    RnokppError, ServiceCodeError, TaxIdError,
+    EdrpouError, EmailError, ErrorCode, IbanError, InvoiceNumberError, MoneyError, NbuQrError,
+    PhoneError, RnokppError, ServiceCodeError, TaxIdError,
 };
 
 /// The code of a failure inside a foreign callback (a `Clock` that threw/raised).
@@ -10,6 +12,13 @@ pub const CODE_CALLBACK_FAILED: &str = "ffi.callback_failed";
 
 /// The code of a timestamp outside the calendar range the core can read.
 pub const CODE_TIMESTAMP_OUT_OF_RANGE: &str = "ffi.timestamp_out_of_range";
+
+/// The code of billing-section text that is not JSON at all (truncated, HTML from a proxy, ...).
+pub const CODE_SECTION_JSON: &str = "section.json";
+
+/// The code of JSON that is not a billing section of this version: a field missing or of the wrong
+/// type, an unknown access state or invoice status, an amount or service code the core refuses.
+pub const CODE_SECTION_SCHEMA: &str = "section.schema";
 
 /// An error of billing-core as Swift (`BillingError`), Kotlin and Python see it.
 ///
@@ -61,11 +70,10 @@ impl BillingError {
             message: message.into(),
         }
     }
-}
 
-/// The one mapping of core errors: bad input becomes `InvalidInput`, anything else `Refused`.
-impl From<billing_core::Error> for BillingError {
-    fn from(error: billing_core::Error) -> BillingError {
+    /// The one mapping of core errors: bad input becomes `InvalidInput`, anything else `Refused`;
+    /// the code and the message are the core's, unchanged.
+    fn from_core<E: ErrorCode + Display>(error: &E) -> BillingError {
         let code = error.code().to_owned();
         let message = error.to_string();
         if error.is_invalid_input() {
@@ -73,6 +81,35 @@ impl From<billing_core::Error> for BillingError {
         } else {
             BillingError::Refused { code, message }
         }
+    }
+
+    /// Billing-section JSON that could not be decoded: `section.json` when the text is not JSON,
+    /// `section.schema` when it is JSON of another shape. The message is serde's, with the line and
+    /// column.
+    pub(crate) fn section_json(error: &serde_json::Error) -> BillingError {
+        use serde_json::error::Category;
+        let code = match error.classify() {
+            Category::Data => CODE_SECTION_SCHEMA,
+            Category::Syntax | Category::Eof | Category::Io => CODE_SECTION_JSON,
+        };
+        BillingError::InvalidInput {
+            code: code.to_owned(),
+            message: format!("the billing section cannot be decoded: {error}"),
+        }
+    }
+}
+
+impl From<billing_core::Error> for BillingError {
+    fn from(error: billing_core::Error) -> BillingError {
+        BillingError::from_core(&error)
+    }
+}
+
+/// The NBU QR code's errors (`nbu_qr.too_long`, ...) are not part of the core's umbrella
+/// [`billing_core::Error`]; they take the same mapping.
+impl From<NbuQrError> for BillingError {
+    fn from(error: NbuQrError) -> BillingError {
+        BillingError::from_core(&error)
     }
 }
 
@@ -136,6 +173,27 @@ mod tests {
     fn nested_area_errors_keep_the_inner_code() {
         let err = BillingError::from(billing_core::TaxId::parse("1759013770").unwrap_err());
         assert_eq!(err.code(), "rnokpp.checksum");
+    }
+
+    #[test]
+    fn qr_errors_keep_their_code() {
+        let err = BillingError::from(NbuQrError::Missing { field: "purpose" });
+        assert!(matches!(err, BillingError::InvalidInput { .. }));
+        assert_eq!(err.code(), "nbu_qr.missing");
+    }
+
+    #[test]
+    fn section_json_errors_tell_syntax_from_shape() {
+        let syntax = serde_json::from_str::<u32>("<html>").unwrap_err();
+        assert_eq!(
+            BillingError::section_json(&syntax).code(),
+            CODE_SECTION_JSON
+        );
+        let shape = serde_json::from_str::<u32>("\"x\"").unwrap_err();
+        assert_eq!(
+            BillingError::section_json(&shape).code(),
+            CODE_SECTION_SCHEMA
+        );
     }
 
     #[test]

@@ -6,13 +6,18 @@
 //!
 //! - Requisites: [`parse_edrpou`], [`parse_rnokpp`], [`parse_tax_id`], [`parse_iban`] and the
 //!   allocation-free predicates [`is_valid_edrpou`], [`is_valid_rnokpp`], [`is_valid_iban`].
-//! - Money: [`parse_money`] and [`format_money_document`], on `Decimal` (`Foundation.Decimal` in
-//!   Swift, `decimal.Decimal` in Python), never a float.
+//! - Money: [`parse_money`], [`format_money_document`] and [`format_money_grouped`], on `Decimal`
+//!   (`Foundation.Decimal` in Swift, `decimal.Decimal` in Python), never a float.
+//! - Documents: [`amount_in_words`] and the NBU payment QR code, [`payment_qr`].
+//! - The billing section as a typed read model: [`decode_billing_section`] decodes the JSON the
+//!   engine produces for the backend's API into [`BillingSection`] through the core's own serde
+//!   definition; [`load_billing_section`] awaits the JSON from a host [`BillingSectionSource`].
 //! - Identifiers and contacts: [`parse_service_code`], [`parse_invoice_number`], [`parse_email`],
 //!   [`parse_phone`].
 //! - Time: the [`Clock`] port, implemented by the host, and [`today_in_kyiv`].
 //!
 //! Every failure is a [`BillingError`] carrying the core's dotted `code` and `message` unchanged.
+//! There is no engine here: the apps never hold the acquirer's or Vchasno's secrets or a database.
 //!
 //! ```
 //! use billing_ffi::{parse_iban, parse_money, format_money_document, BillingError};
@@ -34,19 +39,30 @@ uniffi::setup_scaffolding!();
 
 mod clock;
 mod contact;
+mod documents;
 mod error;
 mod ids;
 mod money;
 mod requisites;
+mod section;
 mod types;
 
 pub use clock::{today_in_kyiv, Clock};
 pub use contact::{parse_email, parse_phone};
-pub use error::{BillingError, CODE_CALLBACK_FAILED, CODE_TIMESTAMP_OUT_OF_RANGE};
+pub use documents::{amount_in_words, payment_qr, PaymentQrCode, PaymentQrRequest};
+pub use error::{
+    BillingError, CODE_CALLBACK_FAILED, CODE_SECTION_JSON, CODE_SECTION_SCHEMA,
+    CODE_TIMESTAMP_OUT_OF_RANGE,
+};
 pub use ids::{parse_invoice_number, parse_service_code, InvoiceNumber};
-pub use money::{format_money_document, parse_money};
+pub use money::{format_money_document, format_money_grouped, parse_money};
 pub use requisites::{
     is_valid_edrpou, is_valid_iban, is_valid_rnokpp, parse_edrpou, parse_iban, parse_rnokpp,
     parse_tax_id, Edrpou, Iban, Rnokpp, TaxId,
+};
+pub use section::{
+    decode_billing_section, load_billing_section, BillingSection, BillingSectionSource,
+    SectionContracts, SectionDomain, SectionFeature, SectionInvoice, SectionLine, SectionLink,
+    SectionOwner, SectionPaymentMethod, SectionPersonalContract, SectionTariff,
 };
 pub use types::CalendarDate;

@@ -24,6 +24,16 @@ pub fn format_money_document(amount: Decimal) -> Result<String, BillingError> {
     Ok(Money::from_decimal(amount)?.to_document_string())
 }
 
+/// Formats an amount as a number the way documents and screens print it, without the currency:
+/// `1 200,50` (groups of three split by a space, a decimal comma, always two decimals). For a label
+/// next to a separate currency sign.
+///
+/// The amount must be a valid one, as for [`format_money_document`]; nothing is rounded.
+#[uniffi::export]
+pub fn format_money_grouped(amount: Decimal) -> Result<String, BillingError> {
+    Ok(Money::from_decimal(amount)?.to_grouped_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,6 +43,7 @@ mod tests {
         let amount = parse_money("1 200,5").unwrap();
         assert_eq!(amount.to_string(), "1200.50");
         assert_eq!(format_money_document(amount).unwrap(), "1 200,50 грн");
+        assert_eq!(format_money_grouped(amount).unwrap(), "1 200,50");
         assert_eq!(
             format_money_document(Decimal::new(1005, 3))
                 .unwrap_err()

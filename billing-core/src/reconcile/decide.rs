@@ -366,11 +366,11 @@ pub fn decide_batch<L: InvoiceLookup + ?Sized>(
     lookup: &L,
     finder: &ReferenceFinder,
 ) -> Vec<Decision> {
-    decide_batch_with(lines, lookup, |line| finder.classify(&line.purpose))
+    decide_batch_with(lines, lookup, |_, line| finder.classify(&line.purpose))
 }
 
-/// [`decide_batch`] with the references of each line given by `references` (for callers that found
-/// them beforehand, e.g. on several threads). `references` must give what
+/// [`decide_batch`] with the references of each line given by `references(index, line)` (for
+/// callers that found them beforehand, e.g. on several threads). It must give what
 /// [`ReferenceFinder::classify`] gives for the line's purpose.
 pub fn decide_batch_with<'a, L, F>(
     lines: &'a [BankLine<'a>],
@@ -379,7 +379,7 @@ pub fn decide_batch_with<'a, L, F>(
 ) -> Vec<Decision>
 where
     L: InvoiceLookup + ?Sized,
-    F: FnMut(&BankLine<'_>) -> References,
+    F: FnMut(usize, &BankLine<'_>) -> References,
 {
     let mut batch = Batch {
         ids: HashMap::with_capacity_and_hasher(lines.len(), Fx::default()),
@@ -414,7 +414,7 @@ fn decide_one<'a, L, F>(
 ) -> Decision
 where
     L: InvoiceLookup + ?Sized,
-    F: FnMut(&BankLine<'_>) -> References,
+    F: FnMut(usize, &BankLine<'_>) -> References,
 {
     match line.status {
         LineStatus::Pending => {
@@ -438,7 +438,7 @@ where
         let link = link_reversal(i, line, lines, earlier, lookup, batch);
         return Decision::Review {
             reason: ReviewReason::Reversal,
-            reference: references(line).one(),
+            reference: references(i, line).one(),
             reverses: link.map(Box::new),
         };
     }
@@ -451,7 +451,7 @@ where
     if lookup.already_processed(line) {
         return Decision::AlreadyProcessed;
     }
-    let refs = references(line);
+    let refs = references(i, line);
     let reference = refs.one();
     if batch.ids.insert((&line.id, false), i as u32).is_some() {
         return Decision::review(ReviewReason::DuplicateTransaction, reference);

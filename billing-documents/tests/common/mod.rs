@@ -127,9 +127,13 @@ pub fn gray_images(pdf: &[u8]) -> Vec<(usize, usize, Vec<u8>)> {
     out
 }
 
-/// Decodes the one QR code in a gray raster.
+/// Decodes the one QR code in a gray raster of one pixel per module, enlarged 4 times first (by
+/// repeating pixels, as a viewer draws an image without interpolation).
 pub fn decode_qr(w: usize, h: usize, pixels: &[u8]) -> String {
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+    const K: usize = 4;
+    let (bw, bh) = (w * K, h * K);
+    let mut img =
+        rqrr::PreparedImage::prepare_from_greyscale(bw, bh, |x, y| pixels[(y / K) * w + x / K]);
     let grids = img.detect_grids();
     assert_eq!(grids.len(), 1, "one QR code in the image");
     let (_, content) = grids[0].decode().expect("the QR code decodes");

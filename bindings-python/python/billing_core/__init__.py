@@ -10,13 +10,20 @@ Parse at the edge, then pass the value::
     >>> TaxId("32855961").kind
     'company'
 
+The engine (:class:`Engine`) opens a store and runs the billing use cases, blocking with the GIL
+released or as ``*_async`` coroutines; see :mod:`billing_core.engine`.
+
 Every failure is a :class:`BillingError`; bad input is an :class:`InvalidInput` (also a
-``ValueError``) of the value's area, e.g. :class:`EdrpouError`. Each carries the core's stable dotted
-``code`` (``"edrpou.checksum"``) and its ``message``, the same in every language.
+``ValueError``) of the value's area, e.g. :class:`EdrpouError`; a command the domain refuses is
+:class:`Refused`. Each carries the core's stable dotted ``code`` (``"edrpou.checksum"``) and its
+``message``, the same in every language.
 """
 
 from billing_core._native import (
     Edrpou,
+    NbuQrFields,
+    PaymentQr,
+    amount_in_words,
     Email,
     Iban,
     InvoiceNumber,
@@ -35,7 +42,48 @@ from billing_core._native import (
 )
 
 __all__ = [
+    "AccessState",
+    "AcquirerError",
+    "Actor",
+    "ActorKind",
+    "AdditionalFeature",
+    "Aggregate",
+    "Applied",
+    "AuditRecord",
     "BillingError",
+    "BillingPeriod",
+    "BillingSection",
+    "Clock",
+    "ConfigError",
+    "Contracts",
+    "DailyReport",
+    "Domain",
+    "Engine",
+    "EngineBusy",
+    "Invoice",
+    "InvoiceKind",
+    "InvoiceLine",
+    "InvoiceStatus",
+    "LimitCheck",
+    "LimitState",
+    "ManualClock",
+    "NbuQrError",
+    "NbuQrFields",
+    "Notification",
+    "OutboxItem",
+    "Owner",
+    "PaymentLink",
+    "PaymentMethod",
+    "PaymentPage",
+    "PaymentQr",
+    "PersonalContract",
+    "ProjectEvent",
+    "ProjectNotFound",
+    "Refused",
+    "StoreError",
+    "SupportsNow",
+    "TariffInfo",
+    "amount_in_words",
     "EdrpouError",
     "Edrpou",
     "Email",
@@ -125,3 +173,70 @@ class EmailError(InvalidInput):
 
 class PhoneError(InvalidInput):
     """A bad phone number (``phone.*``)."""
+
+
+class NbuQrError(InvalidInput):
+    """A QR payload that breaks the NBU format's rules (``nbu_qr.*``)."""
+
+
+class Refused(BillingError):
+    """The domain refused a command (``invoice.not_open``, ``project.deleted``, ...): nothing changed."""
+
+
+class ProjectNotFound(BillingError, LookupError):
+    """No project has this service code (``project.not_found``)."""
+
+
+class StoreError(BillingError):
+    """The store failed or holds unreadable data (``store.*``); a retry may succeed for
+    ``store.unavailable``."""
+
+
+class AcquirerError(BillingError):
+    """The card acquirer failed or refused (``acquirer.*``)."""
+
+
+class EngineBusy(BillingError):
+    """Too many concurrent changes to one project (``engine.busy``); try again."""
+
+
+class ConfigError(BillingError):
+    """The engine's configuration, or a structured argument (a command, an actor), is not valid
+    (``engine.config``)."""
+
+
+# The engine imports the value classes and is imported by the native code for its futures; it comes
+# after the exceptions, which the native code looks up on first use.
+from billing_core.engine import (  # noqa: E402
+    AccessState,
+    Actor,
+    ActorKind,
+    AdditionalFeature,
+    Aggregate,
+    Applied,
+    AuditRecord,
+    BillingPeriod,
+    BillingSection,
+    Clock,
+    Contracts,
+    DailyReport,
+    Domain,
+    Engine,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    LimitCheck,
+    LimitState,
+    ManualClock,
+    Notification,
+    OutboxItem,
+    Owner,
+    PaymentLink,
+    PaymentMethod,
+    PaymentPage,
+    PersonalContract,
+    ProjectEvent,
+    SupportsNow,
+    TariffInfo,
+)

@@ -5,13 +5,20 @@ its area, from ``billing_core``), ``str()`` is the canonical text, ``repr()`` ev
 equal value, and equal values hash equal. Instances pickle by their canonical text.
 """
 
+import asyncio
 import datetime
 import decimal
-from collections.abc import Sequence
-from typing import Literal, Self, final
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, Self, final
 
 __all__ = [
     "Edrpou",
+    "NativeEngine",
+    "NbuQrFields",
+    "PaymentQr",
+    "amount_in_words",
+    "open_engine",
+    "open_engine_async",
     "Email",
     "Iban",
     "InvoiceNumber",
@@ -202,3 +209,183 @@ def validate_rnokpp_many(values: Sequence[str]) -> list[bool]:
 
 def validate_iban_many(values: Sequence[str]) -> list[bool]:
     """``is_valid_iban`` over a sequence of str, without the GIL while Rust checks."""
+
+def amount_in_words(amount: Money | decimal.Decimal | str) -> str:
+    """The amount in words, as Ukrainian accounting documents write it:
+    ``Одна тисяча двісті гривень 50 копійок``. Takes a ``Money``, a str or a ``decimal.Decimal``."""
+
+@final
+class PaymentQr:
+    """An invoice's NBU payment QR code (QR-код для кредитових переказів), built from validated values:
+    the payer's banking app fills in our IBAN, the exact amount and a purpose holding the exact
+    invoice number."""
+
+    def __new__(
+        cls,
+        receiver_name: str,
+        iban: Iban | str,
+        receiver_code: TaxId | str,
+        amount: Money | decimal.Decimal | str,
+        invoice: InvoiceNumber | str,
+        *,
+        purpose_suffix: str | None = None,
+        purpose_code: str | None = None,
+        format: Literal["002", "003"] = "002",
+    ) -> Self: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+    @property
+    def format(self) -> Literal["002", "003"]:
+        """The format: ``"002"`` (``https://bank.gov.ua/qr/``) or ``"003"`` (``https://qr.bank.gov.ua/``)."""
+    @property
+    def receiver_name(self) -> str:
+        """Our (the receiver's) name."""
+    @property
+    def iban(self) -> Iban:
+        """Our IBAN."""
+    @property
+    def receiver_code(self) -> TaxId:
+        """Our ЄДРПОУ or РНОКПП."""
+    @property
+    def amount(self) -> Money:
+        """What is owed."""
+    @property
+    def invoice(self) -> InvoiceNumber:
+        """The invoice being paid."""
+    @property
+    def purpose_suffix(self) -> str | None:
+        """Text after the invoice number in the purpose (``без ПДВ``), if any."""
+    @property
+    def purpose_code(self) -> str | None:
+        """The format 003 purpose code (``OTHR/OTHR`` when not set), if set."""
+    def purpose(self) -> str:
+        """The purpose of payment: ``Оплата за рахунком № HOR-11111-007[, suffix]``."""
+    def fields(self) -> NbuQrFields:
+        """The raw fields of the payload."""
+    def url(self) -> str:
+        """The URL the QR code carries; ``NbuQrError`` when a field breaks the format's limits."""
+
+@final
+class NbuQrFields:
+    """The raw fields of an NBU payment QR code, as strings, for payloads that ``PaymentQr`` does not
+    cover. Reserved fields stay empty unless set."""
+
+    def __new__(
+        cls,
+        *,
+        format: Literal["002", "003"] = "002",
+        function: str = "",
+        bic: str = "",
+        receiver_name: str = "",
+        iban: str = "",
+        amount: str = "",
+        receiver_code: str = "",
+        purpose_code: str = "",
+        reference: str = "",
+        purpose: str = "",
+        display: str = "",
+        field_lock: str = "",
+        valid_until: str = "",
+        created_at: str = "",
+        signature: str = "",
+    ) -> Self: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+    @property
+    def format(self) -> Literal["002", "003"]: ...
+    @property
+    def function(self) -> str: ...
+    @property
+    def bic(self) -> str: ...
+    @property
+    def receiver_name(self) -> str: ...
+    @property
+    def iban(self) -> str: ...
+    @property
+    def amount(self) -> str: ...
+    @property
+    def receiver_code(self) -> str: ...
+    @property
+    def purpose_code(self) -> str: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def purpose(self) -> str: ...
+    @property
+    def display(self) -> str: ...
+    @property
+    def field_lock(self) -> str: ...
+    @property
+    def valid_until(self) -> str: ...
+    @property
+    def created_at(self) -> str: ...
+    @property
+    def signature(self) -> str: ...
+    def data(self) -> str:
+        """The data lines in the format's order (joined by LF), cleaned and checked."""
+    def encode(self) -> str:
+        """The URL the QR code carries: the format's prefix and the data in Base64URL."""
+
+def open_engine(
+    store: str, config_json: str | None = None, clock: Callable[[], datetime.datetime] | None = None
+) -> NativeEngine:
+    """Opens an engine, blocking (the GIL released); ``billing_core.Engine.open`` calls this."""
+
+def open_engine_async(
+    store: str, config_json: str | None = None, clock: Callable[[], datetime.datetime] | None = None
+) -> asyncio.Future[NativeEngine]:
+    """Opens an engine, as an ``asyncio.Future``; ``billing_core.Engine.open_async`` awaits this."""
+
+@final
+class NativeEngine:
+    """An open engine. Python code uses ``billing_core.Engine``, which wraps this with typed results.
+
+    Each use case is a blocking method (the GIL released) and an ``_async`` twin returning an
+    ``asyncio.Future`` of the running loop; results are the core's JSON text.
+    """
+
+    @property
+    def store(self) -> str:
+        """The store this engine was opened on (a path or URL)."""
+    def now(self) -> datetime.datetime:
+        """The current time from the engine's clock (aware, UTC)."""
+    def config_json(self) -> str:
+        """The engine's configuration as JSON."""
+    def open_project(
+        self, code: str, full_name: str, email: str, phone: str, tariff: str, period: str
+    ) -> str: ...
+    def open_project_async(
+        self, code: str, full_name: str, email: str, phone: str, tariff: str, period: str
+    ) -> asyncio.Future[str]: ...
+    def record_usage(self, code: str, products: int, orders_this_month: int) -> str: ...
+    def record_usage_async(self, code: str, products: int, orders_this_month: int) -> asyncio.Future[str]: ...
+    def billing_section(self, code: str) -> str: ...
+    def billing_section_async(self, code: str) -> asyncio.Future[str]: ...
+    def credit_bank_transfer(
+        self, code: str, actor_json: str, transaction: str, amount: str, invoice: str | None
+    ) -> str: ...
+    def credit_bank_transfer_async(
+        self, code: str, actor_json: str, transaction: str, amount: str, invoice: str | None
+    ) -> asyncio.Future[str]: ...
+    def payment_link(self, code: str, actor_json: str, invoice: str) -> str: ...
+    def payment_link_async(self, code: str, actor_json: str, invoice: str) -> asyncio.Future[str]: ...
+    def bind_card(self, code: str) -> str: ...
+    def bind_card_async(self, code: str) -> asyncio.Future[str]: ...
+    def acquirer_webhook(self, headers: Sequence[tuple[str, str]], body: bytes) -> str: ...
+    def acquirer_webhook_async(self, headers: Sequence[tuple[str, str]], body: bytes) -> asyncio.Future[str]: ...
+    def execute(
+        self, code: str, command_json: str, actor_json: str, outside_id: tuple[str, str] | None
+    ) -> str: ...
+    def execute_async(
+        self, code: str, command_json: str, actor_json: str, outside_id: tuple[str, str] | None
+    ) -> asyncio.Future[str]: ...
+    def run_daily(self) -> str: ...
+    def run_daily_async(self) -> asyncio.Future[str]: ...
+    def next_notifications(self, limit: int) -> str: ...
+    def next_notifications_async(self, limit: int) -> asyncio.Future[str]: ...
+    def acknowledge(self, ids: Sequence[int]) -> None: ...
+    def acknowledge_async(self, ids: Sequence[int]) -> asyncio.Future[Any]: ...
+    def audit_trail(self, code: str) -> str: ...
+    def audit_trail_async(self, code: str) -> asyncio.Future[str]: ...
+    def projects(self) -> list[str]: ...
+    def projects_async(self) -> asyncio.Future[list[str]]: ...

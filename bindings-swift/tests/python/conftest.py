@@ -16,8 +16,14 @@ except ImportError as exc:  # pragma: no cover - a setup error, not a test resul
         "billing_ffi is not importable: run bindings-swift/test.sh, which generates it"
     ) from exc
 
-#: The shared vectors, read by the Rust, pyo3, napi and uniffi suites alike.
-VECTORS_PATH = Path(__file__).resolve().parents[3] / "billing-core" / "tests" / "data" / "vectors.json"
+#: The core's shared test data, read by the Rust, pyo3, napi and uniffi suites alike.
+DATA_DIR = Path(__file__).resolve().parents[3] / "billing-core" / "tests" / "data"
+
+#: The shared vectors.
+VECTORS_PATH = DATA_DIR / "vectors.json"
+
+#: The billing section of the shared scenario (billing-engine/tests/section_fixture.rs writes it).
+SECTION_PATH = DATA_DIR / "billing_section.json"
 
 
 def load_vectors() -> dict:

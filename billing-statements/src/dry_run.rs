@@ -1,0 +1,237 @@
+//! The dry run: a statement decided against invoices given as data, with nothing stored. What
+//! `billing reconcile --statement FILE --invoices INVOICES.jsonl --json` prints, one object per
+//! statement line in file order:
+//!
+//! ```text
+//! {"line":1,"id":"T1","outcome":"auto_credit","invoice":"HOR-11111-007"}
+//! {"line":2,"id":"T2","outcome":"review","reason":"amount_mismatch","reference":"HOR-11111-008"}
+//! {"line":3,"id":"T3","outcome":"ignored","reason":"outgoing"}
+//! {"line":4,"id":"T4","outcome":"review","reason":"reversal","reverses":"T1","reverses_invoice":"HOR-11111-007"}
+//! ```
+//!
+//! `line` counts statement lines from 1; `invoice` is only on automatic credits; `reference` is the
+//! one invoice a review line's purpose names, when it names exactly one.
+//!
+//! For bindings: [`reconcile_json`] takes the invoices and the lines as JSON text (an array or JSON
+//! Lines of the documented objects) and returns [`LineResult`]s, which serialize to exactly the
+//! objects above; [`reconcile_bytes`] takes a statement file of any format.
+//!
+//! ```
+//! use billing_statements::dry_run::reconcile_json;
+//! let invoices = r#"[{"invoice_number":"HOR-11111-007","project_service_code":"11111","amount":"1200.00","currency":"UAH","status":"open","issue_date":"2025-01-10"}]"#;
+//! let lines = r#"[{"id":"T1","date":"2025-01-15","amount":"1200.00","currency":"UAH","payer_name":"ТОВ Приклад","payer_edrpou":"32855961","payer_iban":null,"purpose":"Оплата НОР 11111 007"}]"#;
+//! let out = reconcile_json(invoices, lines).unwrap();
+//! assert_eq!(
+//!     serde_json::to_string(&out[0]).unwrap(),
+//!     r#"{"line":1,"id":"T1","outcome":"auto_credit","invoice":"HOR-11111-007"}"#
+//! );
+//! ```
+
+use std::borrow::Cow;
+use std::io::Write;
+
+use billing_core::reconcile::{decide_batch, BankLine, Decision, Outcome};
+use billing_core::InvoiceNumber;
+use serde::Serialize;
+
+use crate::invoices::{parse_invoices, InvoiceBook, InvoiceRecord};
+use crate::jsonl::JsonlRecord;
+use crate::{parse, Format, StatementError};
+
+/// One line's result, as printed with `--json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineResult<'a> {
+    /// The statement line's number, from 1.
+    pub line: usize,
+    /// The bank's transaction id.
+    pub id: Cow<'a, str>,
+    /// `auto_credit`, `review`, `ignored` or `already_processed`.
+    pub outcome: Outcome,
+    /// The invoice credited (automatic credits only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invoice: Option<InvoiceNumber>,
+    /// The reason code of a review or ignored line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+    /// The one invoice a review line's purpose names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<InvoiceNumber>,
+    /// For a reversal: the id of the credit it reverses, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reverses: Option<String>,
+    /// For a reversal: the invoice that credit paid, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reverses_invoice: Option<InvoiceNumber>,
+}
+
+impl<'a> LineResult<'a> {
+    /// The result of line `index` (from 0) with its decision.
+    pub fn new(index: usize, line: &'a BankLine<'_>, decision: &Decision) -> LineResult<'a> {
+        let mut r = LineResult {
+            line: index + 1,
+            id: Cow::Borrowed(&*line.id),
+            outcome: decision.outcome(),
+            invoice: decision.credited_invoice(),
+            reason: decision.reason_code(),
+            reference: None,
+            reverses: None,
+            reverses_invoice: None,
+        };
+        if let Decision::Review {
+            reference,
+            reverses,
+            ..
+        } = decision
+        {
+            r.reference = *reference;
+            if let Some(link) = reverses {
+                r.reverses = Some(link.id.clone());
+                r.reverses_invoice = link.invoice;
+            }
+        }
+        r
+    }
+
+    /// The result with the id owned.
+    pub fn into_owned(self) -> LineResult<'static> {
+        LineResult {
+            id: Cow::Owned(self.id.into_owned()),
+            ..self
+        }
+    }
+}
+
+/// Counts per outcome and reason, for the summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Lines decided.
+    pub lines: usize,
+    /// Credited automatically.
+    pub auto_credit: usize,
+    /// Sent to support.
+    pub review: usize,
+    /// Left alone.
+    pub ignored: usize,
+    /// Processed by an earlier import.
+    pub already_processed: usize,
+    /// Review lines by reason code, in rule order (only reasons that occur).
+    pub review_reasons: Vec<(&'static str, usize)>,
+}
+
+impl Summary {
+    /// The summary of these decisions.
+    pub fn of(decisions: &[Decision]) -> Summary {
+        let mut s = Summary {
+            lines: decisions.len(),
+            ..Summary::default()
+        };
+        let mut by_reason = [0usize; billing_core::reconcile::ReviewReason::ALL.len()];
+        for d in decisions {
+            match d.outcome() {
+                Outcome::AutoCredit => s.auto_credit += 1,
+                Outcome::Review => s.review += 1,
+                Outcome::Ignored => s.ignored += 1,
+                Outcome::AlreadyProcessed => s.already_processed += 1,
+            }
+            if let Some(r) = d.review_reason() {
+                if let Some(i) = billing_core::reconcile::ReviewReason::ALL
+                    .iter()
+                    .position(|x| *x == r)
+                {
+                    by_reason[i] += 1;
+                }
+            }
+        }
+        s.review_reasons = billing_core::reconcile::ReviewReason::ALL
+            .iter()
+            .zip(by_reason)
+            .filter(|(_, n)| *n > 0)
+            .map(|(r, n)| (r.as_str(), n))
+            .collect();
+        s
+    }
+}
+
+/// Decides `lines` against `book`; one result per line, in order.
+pub fn reconcile<'a>(book: &InvoiceBook, lines: &'a [BankLine<'a>]) -> Vec<LineResult<'a>> {
+    let decisions = decide_batch(lines, book, &book.finder());
+    lines
+        .iter()
+        .zip(&decisions)
+        .enumerate()
+        .map(|(i, (l, d))| LineResult::new(i, l, d))
+        .collect()
+}
+
+/// Decides `lines` against `invoices` (the same number twice is an error).
+pub fn reconcile_records<'a>(
+    invoices: &[InvoiceRecord],
+    lines: &'a [BankLine<'a>],
+) -> Result<Vec<LineResult<'a>>, StatementError> {
+    Ok(reconcile(&InvoiceBook::from_records(invoices)?, lines))
+}
+
+/// Decides a statement file of any format (`format` may be [`Format::Auto`]) against an invoices
+/// file (JSON Lines or a JSON array).
+pub fn reconcile_bytes(
+    invoices: &[u8],
+    statement: &[u8],
+    format: Format,
+) -> Result<Vec<LineResult<'static>>, StatementError> {
+    let book = InvoiceBook::parse(invoices)?;
+    let st = parse(statement, format)?;
+    Ok(reconcile(&book, &st.lines)
+        .into_iter()
+        .map(LineResult::into_owned)
+        .collect())
+}
+
+/// Decides statement lines given as JSON text (an array, or JSON Lines, of objects with exactly
+/// `id, date, amount, currency, payer_name, payer_edrpou, payer_iban, purpose`) against invoices
+/// given as JSON text (an array, or JSON Lines, of invoice objects).
+pub fn reconcile_json(
+    invoices: &str,
+    lines: &str,
+) -> Result<Vec<LineResult<'static>>, StatementError> {
+    let book = InvoiceBook::parse(invoices.as_bytes())?;
+    let is_array = lines.trim_start().starts_with('[');
+    let parsed: Vec<BankLine<'_>> = if is_array {
+        let records: Vec<JsonlRecord<'_>> = serde_json::from_str(lines).map_err(|e| {
+            StatementError::new(
+                "statement.syntax",
+                Format::Jsonl,
+                format!("line {}", e.line()),
+                e.to_string(),
+            )
+        })?;
+        records
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                r.into_line().map_err(|m| {
+                    StatementError::new("statement.field", Format::Jsonl, format!("[{i}]"), m)
+                })
+            })
+            .collect::<Result<_, _>>()?
+    } else {
+        crate::jsonl::parse(lines.as_bytes())?
+    };
+    Ok(reconcile(&book, &parsed)
+        .into_iter()
+        .map(LineResult::into_owned)
+        .collect())
+}
+
+/// Parses invoices given as JSON text (an array or JSON Lines).
+pub fn invoices_from_json(text: &str) -> Result<Vec<InvoiceRecord>, StatementError> {
+    parse_invoices(text.as_bytes())
+}
+
+/// Writes one JSON object per result, each on its own line.
+pub fn write_json_lines<W: Write>(results: &[LineResult<'_>], mut w: W) -> std::io::Result<()> {
+    for r in results {
+        serde_json::to_writer(&mut w, r)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}

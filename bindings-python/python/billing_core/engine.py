@@ -1,0 +1,1032 @@
+"""The billing engine for Python: :class:`Engine` and its typed, immutable results.
+
+Each use case comes twice: a blocking method that releases the GIL while Rust works (threads run
+in parallel), and an ``*_async`` coroutine for asyncio code. Both run the engine's async Rust on one
+shared tokio runtime. Results are frozen dataclasses decoded from the engine's JSON (the same JSON
+the backend serves and the mobile apps decode), with ``decimal.Decimal`` money, ``datetime.date``
+dates, aware UTC ``datetime`` instants and :class:`enum.StrEnum` states. No business rule lives here:
+the engine decides, this module converts.
+
+    >>> from datetime import datetime, timezone
+    >>> from billing_core import Engine, ManualClock, Owner
+    >>> engine = Engine.open("memory:", clock=ManualClock(datetime(2026, 3, 16, 8, tzinfo=timezone.utc)))
+    >>> _ = engine.open_project("11111", Owner("Олена Коваль", "olena@shop.ua", "050 123 45 67"), "start")
+    >>> engine.billing_section("11111").invoices[0].total
+    Decimal('309.68')
+"""
+
+import asyncio
+import dataclasses
+import json
+import os
+import threading
+import types
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from enum import Enum, StrEnum
+from typing import Any, Protocol, Self, Union, get_args, get_origin, get_type_hints
+
+from billing_core._native import (
+    InvoiceNumber,
+    Money,
+    NativeEngine,
+    ServiceCode,
+    open_engine,
+    open_engine_async,
+)
+
+__all__ = [
+    "AccessState",
+    "Actor",
+    "ActorKind",
+    "AdditionalFeature",
+    "Aggregate",
+    "Applied",
+    "AuditRecord",
+    "BillingPeriod",
+    "BillingSection",
+    "Clock",
+    "Contracts",
+    "DailyReport",
+    "Domain",
+    "Engine",
+    "Invoice",
+    "InvoiceKind",
+    "InvoiceLine",
+    "InvoiceStatus",
+    "LimitCheck",
+    "LimitState",
+    "ManualClock",
+    "Notification",
+    "OutboxItem",
+    "Owner",
+    "PaymentLink",
+    "PaymentMethod",
+    "PaymentPage",
+    "PersonalContract",
+    "ProjectEvent",
+    "SupportsNow",
+    "TariffInfo",
+]
+
+# ---------------------------------------------------------------------------------------------------
+# Enums: the core's snake_case names as values.
+
+
+class AccessState(StrEnum):
+    """Access to the admin panel."""
+
+    ACTIVE = "active"
+    """Nothing is owed."""
+    PAYMENT_DUE = "payment_due"
+    """An invoice is open, not yet past its due date plus grace."""
+    BLOCKED = "blocked"
+    """An invoice is unpaid past its due date plus grace: the admin panel is blocked."""
+
+
+class InvoiceStatus(StrEnum):
+    """An invoice's status."""
+
+    OPEN = "open"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+class InvoiceKind(StrEnum):
+    """What an invoice is for."""
+
+    PERIOD = "period"
+    TARIFF_CHANGE = "tariff_change"
+
+
+class LimitState(StrEnum):
+    """Where usage stands against a tariff limit."""
+
+    WITHIN = "within"
+    """Below 90 % of the limit (or unlimited)."""
+    NEAR = "near"
+    """At 90 % of the limit or more, below it."""
+    REACHED = "reached"
+    """Exactly at the limit."""
+    EXCEEDED = "exceeded"
+    """Above the limit."""
+
+
+class BillingPeriod(StrEnum):
+    """A billing period: 1, 3, 6 or 12 months, each with its own price."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    HALF_YEARLY = "half_yearly"
+    YEARLY = "yearly"
+
+
+class ActorKind(StrEnum):
+    """Who issues a command."""
+
+    OWNER = "owner"
+    SUPPORT = "support"
+    MANAGER = "manager"
+    SYSTEM = "system"
+
+
+class Aggregate(StrEnum):
+    """The side of a project an event belongs to."""
+
+    ADMIN = "admin"
+    ACCOUNT = "account"
+
+
+# ---------------------------------------------------------------------------------------------------
+# JSON <-> records. Each record class decodes strictly: a missing or unknown key is an error, so the
+# Python classes cannot drift from the Rust read model unnoticed (the fixture test round-trips).
+
+_Convert = Callable[[Any], Any]
+
+
+def _instant(value: datetime) -> str:
+    """An aware datetime as chrono writes it: UTC, ``Z``, 0, 3 or 6 fraction digits."""
+    if value.utcoffset() is None:
+        raise ValueError(f"a timezone-aware datetime is required, not {value!r}")
+    utc = value.astimezone(timezone.utc)
+    micro = utc.microsecond
+    fraction = "" if micro == 0 else f".{micro // 1000:03d}" if micro % 1000 == 0 else f".{micro:06d}"
+    return utc.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
+
+
+def _parse_instant(value: Any) -> datetime:
+    parsed = datetime.fromisoformat(_text(value))
+    if parsed.utcoffset() is None:
+        raise ValueError(f"an instant needs a UTC offset: {value!r}")
+    return parsed.astimezone(timezone.utc)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a JSON string, got {value!r}")
+    return value
+
+
+def _integer(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"expected a JSON integer, got {value!r}")
+    return value
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected a JSON boolean, got {value!r}")
+    return value
+
+
+def _frozen_json(value: Any) -> Any:
+    """JSON data as read-only values: mappings become ``MappingProxyType``, lists tuples."""
+    if isinstance(value, dict):
+        return types.MappingProxyType({k: _frozen_json(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_frozen_json(v) for v in value)
+    return value
+
+
+def _thawed_json(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thawed_json(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thawed_json(v) for v in value]
+    return value
+
+
+_SCALARS: dict[Any, tuple[_Convert, _Convert]] = {
+    str: (_text, str),
+    int: (_integer, int),
+    bool: (_boolean, bool),
+    Decimal: (lambda v: Decimal(_text(v)), str),
+    date: (lambda v: date.fromisoformat(_text(v)), date.isoformat),
+    datetime: (_parse_instant, _instant),
+    ServiceCode: (lambda v: ServiceCode(_text(v)), str),
+    InvoiceNumber: (lambda v: InvoiceNumber(_text(v)), str),
+}
+
+
+def _converters(tp: Any) -> tuple[_Convert, _Convert]:
+    """The (decode, encode) pair for a field type."""
+    if tp in _SCALARS:
+        return _SCALARS[tp]
+    origin = get_origin(tp)
+    if origin is Union or origin is types.UnionType:
+        (inner,) = [a for a in get_args(tp) if a is not type(None)]
+        dec, enc = _converters(inner)
+        return (lambda v: None if v is None else dec(v)), (lambda v: None if v is None else enc(v))
+    if origin is tuple:
+        args = get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            dec, enc = _converters(args[0])
+            return (lambda v: tuple(dec(x) for x in v)), (lambda v: [enc(x) for x in v])
+        pairs = [_converters(a) for a in args]
+        return (
+            lambda v: tuple(d(x) for (d, _), x in zip(pairs, v, strict=True)),
+            lambda v: [e(x) for (_, e), x in zip(pairs, v, strict=True)],
+        )
+    if origin is Mapping or tp is Mapping:
+        return _frozen_json, _thawed_json
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        enum_type = tp
+        return (lambda v: enum_type(_text(v))), (lambda v: v.value)
+    if isinstance(tp, type) and issubclass(tp, _Record):
+        record = tp
+        return record.from_dict, (lambda v: v.to_dict())
+    raise TypeError(f"no JSON conversion for {tp!r}")
+
+
+class _Record:
+    """A frozen record read from the engine's JSON: ``from_json``/``from_dict`` decode it strictly,
+    ``to_dict``/``to_json`` give the same JSON back."""
+
+    __slots__ = ()
+
+    @classmethod
+    def _codec(cls) -> tuple[tuple[str, _Convert, _Convert], ...]:
+        codec = cls.__dict__.get("_codec_cache")
+        if codec is None:
+            hints = get_type_hints(cls)
+            codec = tuple(
+                (f.name, *_converters(hints[f.name]))
+                for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+            )
+            type.__setattr__(cls, "_codec_cache", codec)
+        return codec  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """The record from the engine's JSON as a mapping; ``ValueError`` on a missing or unknown
+        key, ``TypeError`` on a value of the wrong JSON type."""
+        if not isinstance(data, Mapping):
+            raise TypeError(f"{cls.__name__} expects a JSON object, got {data!r}")
+        codec = cls._codec()
+        unknown = data.keys() - {name for name, _, _ in codec}
+        if unknown:
+            raise ValueError(f"{cls.__name__}: unknown keys {sorted(unknown)}")
+        try:
+            return cls(**{name: dec(data[name]) for name, dec, _ in codec})
+        except KeyError as e:
+            raise ValueError(f"{cls.__name__}: missing key {e.args[0]!r}") from None
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Self:
+        """The record from the engine's JSON text."""
+        return cls.from_dict(json.loads(text))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as the engine's JSON (a dict of JSON values)."""
+        return {name: enc(getattr(self, name)) for name, _, enc in self._codec()}
+
+    def to_json(self) -> str:
+        """The record as the engine's JSON text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The billing section (the core's `billing_core::section`).
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Domain(_Record):
+    """A connected domain."""
+
+    unicode: str
+    """The name as people read it (``магазин.укр``)."""
+    ascii: str
+    """The name in ASCII (``xn--80aaxitdbjk.xn--j1amh``)."""
+    primary: bool
+    """Whether it is the primary domain."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Owner(_Record):
+    """The owner contact that gets invoices and reminders; also the owner given to
+    :meth:`Engine.open_project` (the core parses and normalises each part)."""
+
+    full_name: str
+    """Full name (ПІБ)."""
+    email: str
+    """Email address."""
+    phone: str
+    """Phone number; E.164 (``+380501234567``) when read back."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PersonalContract(_Record):
+    """A personal contract."""
+
+    number: str
+    date: date
+    document: str
+    """The document reference for download."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Contracts(_Record):
+    """The public offer and the personal contract."""
+
+    offer_version: str | None
+    offer_link: str | None
+    offer_accepted_at: datetime | None
+    personal_contract: PersonalContract | None
+    personal_contract_requested: bool
+    """Whether the owner asked for a personal contract and support has not answered yet."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LimitCheck(_Record):
+    """Usage against a limit."""
+
+    used: int
+    limit: int | None
+    """The limit; ``None`` is unlimited."""
+    remaining: int | None
+    """What remains (0 when reached or exceeded); ``None`` when unlimited."""
+    state: LimitState
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TariffInfo(_Record):
+    """The current tariff, its limits with the last daily counters, and scheduled changes."""
+
+    code: str
+    name: str
+    period_months: int
+    """The billing period in months (1, 3, 6, 12)."""
+    price: Decimal | None
+    """The price of one period (UAH)."""
+    period_start: date
+    period_end: date
+    products: LimitCheck | None
+    orders_this_month: LimitCheck | None
+    counters_taken_at: datetime | None
+    scheduled_tariff: str | None
+    """A downgrade scheduled for the end of the paid period: the tariff's code."""
+    scheduled_period_months: int | None
+    features: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AdditionalFeature(_Record):
+    """A feature another tariff offers, with the cheapest tariff that has it."""
+
+    feature: str
+    cheapest_tariff: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PaymentMethod(_Record):
+    """How the project pays."""
+
+    autopay: bool
+    """Whether new invoices are charged to the saved card on the day they are issued."""
+    bank_transfer_only: bool
+    """Whether support stopped autopay (invoices are then paid by bank transfer only)."""
+    card_masked_pan: str | None
+    card_holder: str | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PaymentLink(_Record):
+    """An invoice's current payment link."""
+
+    id: str
+    url: str | None
+    """The acquirer's page to open."""
+    expires_at: datetime
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class InvoiceLine(_Record):
+    """One invoice line."""
+
+    description: str
+    amount: Decimal
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Invoice(_Record):
+    """One invoice in the history."""
+
+    number: InvoiceNumber
+    kind: InvoiceKind
+    issued_on: date
+    """The issue date (Kyiv)."""
+    due_on: date
+    total: Decimal
+    """The total, VAT included (UAH)."""
+    vat: Decimal | None
+    """The VAT included, if any."""
+    owed: Decimal
+    """What is still owed."""
+    status: InvoiceStatus
+    overdue: bool
+    """Whether the due date has passed and it is unpaid."""
+    link: PaymentLink | None
+    lines: tuple[InvoiceLine, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class BillingSection(_Record):
+    """The billing section of one project: everything the help page shows, in one value.
+
+    ``BillingSection.from_json(text)`` reads the JSON the backend serves; ``to_json()`` writes it.
+    """
+
+    service_code: ServiceCode
+    as_of: datetime
+    """The instant the section describes."""
+    access: AccessState
+    deleted: bool
+    deletion_pending: bool
+    domains: tuple[Domain, ...]
+    """Connected domains, the primary first."""
+    owner: Owner | None
+    change_request_pending: bool
+    contracts: Contracts
+    tariff: TariffInfo | None
+    additional_features: tuple[AdditionalFeature, ...]
+    payment_method: PaymentMethod
+    total_owed: Decimal
+    """What is owed now on open invoices."""
+    open_credit: Decimal
+    """Money kept as credit (overpayments) waiting to be applied or refunded."""
+    invoices: tuple[Invoice, ...]
+    """Invoices, newest first."""
+
+
+# ---------------------------------------------------------------------------------------------------
+# Actors, events, notifications and the other results.
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Actor(_Record):
+    """Who issues a command: ``Actor.owner()``, ``Actor.support("ann")``, ``Actor.manager("bob")``
+    or ``Actor.system()``."""
+
+    kind: ActorKind
+    id: str | None = None
+    """The support agent's or manager's id in the platform."""
+
+    def __post_init__(self) -> None:
+        needs_id = self.kind in (ActorKind.SUPPORT, ActorKind.MANAGER)
+        if needs_id != (self.id is not None):
+            raise ValueError(f"an actor of kind {self.kind.value!r} {'needs' if needs_id else 'has no'} id")
+
+    @classmethod
+    def owner(cls) -> Self:
+        """The project's owner."""
+        return cls(ActorKind.OWNER)
+
+    @classmethod
+    def support(cls, id: str) -> Self:
+        """A support agent."""
+        return cls(ActorKind.SUPPORT, id)
+
+    @classmethod
+    def manager(cls, id: str) -> Self:
+        """A manager."""
+        return cls(ActorKind.MANAGER, id)
+
+    @classmethod
+    def system(cls) -> Self:
+        """The billing engine itself (jobs, bank lines, acquirer callbacks)."""
+        return cls(ActorKind.SYSTEM)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """The actor from the core's JSON (``{"kind": "support", "id": "ann"}``)."""
+        unknown = data.keys() - {"kind", "id"}
+        if unknown:
+            raise ValueError(f"Actor: unknown keys {sorted(unknown)}")
+        return cls(ActorKind(_text(data["kind"])), data.get("id"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The actor as the core's JSON."""
+        return {"kind": self.kind.value} if self.id is None else {"kind": self.kind.value, "id": self.id}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ProjectEvent(_Record):
+    """What happened to a project: the aggregate, the event's type (``invoice_issued``) and its
+    other fields as the core's JSON (read-only)."""
+
+    aggregate: Aggregate
+    type: str
+    data: Mapping[str, Any]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """The event from the core's JSON (``{"aggregate": "account", "event": {"type": ...}}``)."""
+        body = dict(data["event"])
+        kind = _text(body.pop("type"))
+        return cls(Aggregate(_text(data["aggregate"])), kind, _frozen_json(body))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as the core's JSON."""
+        return {"aggregate": self.aggregate.value, "event": {"type": self.type, **_thawed_json(self.data)}}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AuditRecord(_Record):
+    """An audit record: what happened, when, and who did it; ``version`` is the project's stream
+    version after the event (``None`` in a command's :class:`Applied`)."""
+
+    at: datetime
+    actor: Actor
+    event: ProjectEvent
+    version: int | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """A record from the core's JSON: ``{at, actor, event}`` or a stored ``{version, at, actor,
+        payload}``."""
+        event = data["payload"] if "payload" in data else data["event"]
+        version = data.get("version")
+        return cls(
+            _parse_instant(data["at"]),
+            Actor.from_dict(data["actor"]),
+            ProjectEvent.from_dict(event),
+            None if version is None else _integer(version),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as the core's JSON."""
+        out: dict[str, Any] = {"at": _instant(self.at), "actor": self.actor.to_dict()}
+        if self.version is None:
+            out["event"] = self.event.to_dict()
+        else:
+            out["version"] = self.version
+            out["payload"] = self.event.to_dict()
+        return out
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Applied(_Record):
+    """What a command did: its audit records, or ``already_applied`` when its outside id (a bank
+    transaction, an acquirer event) was recorded before and nothing changed now."""
+
+    already_applied: bool
+    records: tuple[AuditRecord, ...]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """From the binding's JSON (``{"already_applied": bool, "events": [...]}``)."""
+        return cls(
+            _boolean(data["already_applied"]),
+            tuple(AuditRecord.from_dict(r) for r in data["events"]),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """As the binding's JSON."""
+        return {"already_applied": self.already_applied, "events": [r.to_dict() for r in self.records]}
+
+    @property
+    def events(self) -> tuple[ProjectEvent, ...]:
+        """The events of the command."""
+        return tuple(r.event for r in self.records)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PaymentPage(_Record):
+    """A payment page to send the owner to."""
+
+    url: str
+    expires_at: datetime
+    """Until when it works."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DailyReport(_Record):
+    """The daily job's report."""
+
+    projects: int
+    invoices_issued: int
+    charges_succeeded: int
+    charges_failed: int
+    charges_3ds: int
+    """Charges that asked for 3-D Secure (the owner got a payment link)."""
+    charges_pending: int
+    """Charges whose outcome is not known yet (reconciled later)."""
+    blocked: int
+    unblocked: int
+    failures: tuple[tuple[ServiceCode, str], ...]
+    """Projects whose run failed, with the error code (the job goes on with the others)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Notification(_Record):
+    """A message the platform must send: its ``kind`` (``invoice_issued``, ``payment_due``, ...),
+    the project, and the other fields as the core's JSON (read-only)."""
+
+    kind: str
+    project: ServiceCode
+    data: Mapping[str, Any]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """From the core's JSON (``{"kind": ..., "project": ..., ...}``)."""
+        rest = {k: v for k, v in data.items() if k not in ("kind", "project")}
+        return cls(_text(data["kind"]), ServiceCode(_text(data["project"])), _frozen_json(rest))
+
+    def to_dict(self) -> dict[str, Any]:
+        """As the core's JSON."""
+        return {"kind": self.kind, "project": str(self.project), **_thawed_json(self.data)}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class OutboxItem(_Record):
+    """A notification waiting in the outbox; :meth:`Engine.acknowledge` its ``id`` once sent."""
+
+    id: int
+    project: ServiceCode
+    at: datetime
+    notification: Notification
+
+
+# ---------------------------------------------------------------------------------------------------
+# Clocks.
+
+
+class SupportsNow(Protocol):
+    """An object with ``now()`` returning a timezone-aware ``datetime``."""
+
+    def now(self) -> datetime: ...
+
+
+#: The clock :meth:`Engine.open` accepts: an object with ``now()`` or a callable, either returning a
+#: timezone-aware ``datetime``.
+Clock = SupportsNow | Callable[[], datetime]
+
+
+class ManualClock:
+    """A clock that stands still until moved: for tests, replays and backfills.
+
+    >>> clock = ManualClock(datetime(2026, 3, 16, 8, tzinfo=timezone.utc))
+    >>> clock.advance(timedelta(days=1)); clock.now().isoformat()
+    '2026-03-17T08:00:00+00:00'
+    """
+
+    __slots__ = ("_at", "_lock")
+
+    def __init__(self, at: datetime) -> None:
+        self._lock = threading.Lock()
+        self._at = _aware(at)
+
+    def now(self) -> datetime:
+        """The time it shows."""
+        with self._lock:
+            return self._at
+
+    def set(self, at: datetime) -> None:
+        """Sets the time."""
+        at = _aware(at)
+        with self._lock:
+            self._at = at
+
+    def advance(self, by: timedelta) -> None:
+        """Moves the time forward (or back, by a negative ``timedelta``)."""
+        with self._lock:
+            self._at += by
+
+    def __repr__(self) -> str:
+        return f"ManualClock({self.now()!r})"
+
+
+def _aware(value: object) -> datetime:
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise TypeError(f"a timezone-aware datetime is required, not {value!r}")
+    return value
+
+
+def _utc_clock(clock: Clock) -> Callable[[], datetime]:
+    """The user's clock as the callable the native engine calls: an aware UTC datetime, or
+    ``TypeError`` (raised from the engine call that asked the time)."""
+    now = getattr(clock, "now", None)
+    read: Callable[[], object] = now if callable(now) else clock  # type: ignore[assignment]
+    if not callable(read):
+        raise TypeError(f"a clock is an object with now() or a callable, not {clock!r}")
+
+    def utc_now() -> datetime:
+        return _aware(read()).astimezone(timezone.utc)
+
+    return utc_now
+
+
+def _resolve(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
+    """Completes an engine call's future on its loop (called by the native runtime)."""
+    if future.done():  # cancelled while the engine worked: the result is dropped
+        return
+    if ok:
+        future.set_result(value)
+    else:
+        future.set_exception(value)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The engine.
+
+CodeLike = ServiceCode | str
+InvoiceLike = InvoiceNumber | str
+MoneyLike = Money | Decimal | str
+
+
+def _money(amount: MoneyLike) -> str:
+    return str(amount if isinstance(amount, Money) else Money(amount))
+
+
+def _actor(actor: Actor) -> str:
+    if not isinstance(actor, Actor):
+        raise TypeError(f"actor must be an Actor, not {actor!r}")
+    return json.dumps(actor.to_dict())
+
+
+def _config(config_json: str | Mapping[str, Any] | None) -> str | None:
+    if config_json is None or isinstance(config_json, str):
+        return config_json
+    return json.dumps(dict(config_json))
+
+
+def _headers(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return [(str(k), str(v)) for k, v in items]
+
+
+def _events(text: str) -> tuple[ProjectEvent, ...]:
+    return tuple(ProjectEvent.from_dict(e) for e in json.loads(text))
+
+
+def _records(text: str) -> tuple[AuditRecord, ...]:
+    return tuple(AuditRecord.from_dict(e) for e in json.loads(text))
+
+
+def _outbox(text: str) -> tuple[OutboxItem, ...]:
+    return tuple(OutboxItem.from_dict(e) for e in json.loads(text))
+
+
+class Engine:
+    """The billing engine over a store: SQLite (a file path, created and migrated on first open),
+    PostgreSQL (a ``postgres://`` URL) or ``"memory:"``; in-memory adapters for the acquirer,
+    Vchasno and the registry.
+
+    Open it with :meth:`open` (or ``await`` :meth:`open_async`). Every use case has a blocking
+    method that releases the GIL while the engine works and an ``*_async`` twin for asyncio code;
+    both raise the package's exceptions (:class:`~billing_core.BillingError` and its subclasses, each
+    with ``.code``). An engine is safe to share between threads and event loops.
+    Cancelling an ``*_async`` call does not stop the engine's work: it completes (or not) as one
+    transaction, and its result is dropped.
+
+    Later (not in the engine yet): invoice PDF bytes and ``reconcile`` against the store, each as
+    one more method pair here.
+    """
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeEngine) -> None:
+        """Wraps a native engine; use :meth:`open` or :meth:`open_async`."""
+        if not isinstance(native, NativeEngine):
+            raise TypeError("use Engine.open(...) or await Engine.open_async(...)")
+        self._native = native
+
+    @classmethod
+    def open(
+        cls,
+        path_or_url: str | os.PathLike[str],
+        config_json: str | Mapping[str, Any] | None = None,
+        clock: Clock | None = None,
+    ) -> Self:
+        """Opens the engine on a store.
+
+        ``config_json`` (JSON text or a mapping) overrides keys of the default configuration
+        (``policy``, ``catalog``, ``bank_job_every_minutes``); ``clock`` is an object with ``now()``
+        or a callable returning an aware ``datetime`` (default: the system clock). Raises
+        ``ConfigError`` for a bad configuration and ``StoreError`` when the store cannot be opened.
+        """
+        clock_fn = None if clock is None else _utc_clock(clock)
+        return cls(open_engine(os.fspath(path_or_url), _config(config_json), clock_fn))
+
+    @classmethod
+    async def open_async(
+        cls,
+        path_or_url: str | os.PathLike[str],
+        config_json: str | Mapping[str, Any] | None = None,
+        clock: Clock | None = None,
+    ) -> Self:
+        """:meth:`open`, for asyncio code."""
+        clock_fn = None if clock is None else _utc_clock(clock)
+        return cls(await open_engine_async(os.fspath(path_or_url), _config(config_json), clock_fn))
+
+    def __repr__(self) -> str:
+        return f"Engine.open({self._native.store!r})"
+
+    @property
+    def store(self) -> str:
+        """The store the engine was opened on (a path or URL)."""
+        return self._native.store
+
+    @property
+    def config(self) -> Mapping[str, Any]:
+        """The engine's configuration, as its JSON (read-only)."""
+        frozen: Mapping[str, Any] = _frozen_json(json.loads(self._native.config_json()))
+        return frozen
+
+    def now(self) -> datetime:
+        """The current time from the engine's clock (aware, UTC)."""
+        return self._native.now()
+
+    # -- projects -------------------------------------------------------------------------------
+
+    def open_project(
+        self,
+        code: CodeLike,
+        owner: Owner,
+        tariff: str,
+        period: BillingPeriod | str = BillingPeriod.MONTHLY,
+    ) -> tuple[ProjectEvent, ...]:
+        """Registers a project with its owner and starts billing on a tariff of the catalog; the
+        first invoice is issued at once. Returns the events."""
+        args = (str(code), owner.full_name, owner.email, owner.phone, tariff, BillingPeriod(period).value)
+        return _events(self._native.open_project(*args))
+
+    async def open_project_async(
+        self,
+        code: CodeLike,
+        owner: Owner,
+        tariff: str,
+        period: BillingPeriod | str = BillingPeriod.MONTHLY,
+    ) -> tuple[ProjectEvent, ...]:
+        """:meth:`open_project`, for asyncio code."""
+        args = (str(code), owner.full_name, owner.email, owner.phone, tariff, BillingPeriod(period).value)
+        return _events(await self._native.open_project_async(*args))
+
+    def record_usage(self, code: CodeLike, products: int, orders_this_month: int) -> Applied:
+        """Records the daily usage counters that the platform sends."""
+        return Applied.from_json(self._native.record_usage(str(code), products, orders_this_month))
+
+    async def record_usage_async(self, code: CodeLike, products: int, orders_this_month: int) -> Applied:
+        """:meth:`record_usage`, for asyncio code."""
+        return Applied.from_json(await self._native.record_usage_async(str(code), products, orders_this_month))
+
+    def billing_section(self, code: CodeLike) -> BillingSection:
+        """The billing section of a project (``ProjectNotFound`` for an unknown project)."""
+        return BillingSection.from_json(self._native.billing_section(str(code)))
+
+    async def billing_section_async(self, code: CodeLike) -> BillingSection:
+        """:meth:`billing_section`, for asyncio code."""
+        return BillingSection.from_json(await self._native.billing_section_async(str(code)))
+
+    def billing_section_json(self, code: CodeLike) -> str:
+        """The billing section as the engine's JSON text, to serve as it is."""
+        return self._native.billing_section(str(code))
+
+    async def billing_section_json_async(self, code: CodeLike) -> str:
+        """:meth:`billing_section_json`, for asyncio code."""
+        text: str = await self._native.billing_section_async(str(code))
+        return text
+
+    def projects(self) -> tuple[ServiceCode, ...]:
+        """All stored projects."""
+        return tuple(ServiceCode(c) for c in self._native.projects())
+
+    async def projects_async(self) -> tuple[ServiceCode, ...]:
+        """:meth:`projects`, for asyncio code."""
+        codes: list[str] = await self._native.projects_async()
+        return tuple(ServiceCode(c) for c in codes)
+
+    def audit_trail(self, code: CodeLike) -> tuple[AuditRecord, ...]:
+        """A project's audit trail, oldest first."""
+        return _records(self._native.audit_trail(str(code)))
+
+    async def audit_trail_async(self, code: CodeLike) -> tuple[AuditRecord, ...]:
+        """:meth:`audit_trail`, for asyncio code."""
+        return _records(await self._native.audit_trail_async(str(code)))
+
+    def execute(
+        self,
+        code: CodeLike,
+        command: Mapping[str, Any],
+        *,
+        actor: Actor,
+        outside_id: tuple[str, str] | None = None,
+    ) -> Applied:
+        """Runs a raw project command, the core's ``ProjectCommand`` JSON
+        (``{"aggregate": "admin", "command": {"command": "add_domain", ...}}``), as ``actor``. With
+        ``outside_id`` (kind, id) it takes effect at most once."""
+        return Applied.from_json(
+            self._native.execute(str(code), json.dumps(dict(command)), _actor(actor), outside_id)
+        )
+
+    async def execute_async(
+        self,
+        code: CodeLike,
+        command: Mapping[str, Any],
+        *,
+        actor: Actor,
+        outside_id: tuple[str, str] | None = None,
+    ) -> Applied:
+        """:meth:`execute`, for asyncio code."""
+        return Applied.from_json(
+            await self._native.execute_async(str(code), json.dumps(dict(command)), _actor(actor), outside_id)
+        )
+
+    # -- payments -------------------------------------------------------------------------------
+
+    def credit_bank_transfer(
+        self,
+        code: CodeLike,
+        transaction: str,
+        amount: MoneyLike,
+        invoice: InvoiceLike | None = None,
+        *,
+        actor: Actor | None = None,
+    ) -> Applied:
+        """Credits a bank transfer, matched automatically (the default actor, system) or by support
+        from the payer's receipt (``actor=Actor.support(id)``). Each bank transaction id takes
+        effect at most once (a repeat is ``already_applied``)."""
+        args = self._transfer_args(code, transaction, amount, invoice, actor)
+        return Applied.from_json(self._native.credit_bank_transfer(*args))
+
+    async def credit_bank_transfer_async(
+        self,
+        code: CodeLike,
+        transaction: str,
+        amount: MoneyLike,
+        invoice: InvoiceLike | None = None,
+        *,
+        actor: Actor | None = None,
+    ) -> Applied:
+        """:meth:`credit_bank_transfer`, for asyncio code."""
+        args = self._transfer_args(code, transaction, amount, invoice, actor)
+        return Applied.from_json(await self._native.credit_bank_transfer_async(*args))
+
+    @staticmethod
+    def _transfer_args(
+        code: CodeLike, transaction: str, amount: MoneyLike, invoice: InvoiceLike | None, actor: Actor | None
+    ) -> tuple[str, str, str, str, str | None]:
+        actor_json = _actor(Actor.system() if actor is None else actor)
+        return (str(code), actor_json, transaction, _money(amount), None if invoice is None else str(invoice))
+
+    def payment_link(self, code: CodeLike, invoice: InvoiceLike, *, actor: Actor | None = None) -> PaymentPage:
+        """The card payment page of an open invoice: the valid one, or a new one when the last
+        expired (the default actor is the owner)."""
+        actor_json = _actor(Actor.owner() if actor is None else actor)
+        return PaymentPage.from_json(self._native.payment_link(str(code), actor_json, str(invoice)))
+
+    async def payment_link_async(
+        self, code: CodeLike, invoice: InvoiceLike, *, actor: Actor | None = None
+    ) -> PaymentPage:
+        """:meth:`payment_link`, for asyncio code."""
+        actor_json = _actor(Actor.owner() if actor is None else actor)
+        return PaymentPage.from_json(await self._native.payment_link_async(str(code), actor_json, str(invoice)))
+
+    def bind_card(self, code: CodeLike) -> PaymentPage:
+        """The page on which the owner binds (or changes) a card: it pays the open invoice with the
+        card saved, or takes a 1 UAH verification that is refunded."""
+        return PaymentPage.from_json(self._native.bind_card(str(code)))
+
+    async def bind_card_async(self, code: CodeLike) -> PaymentPage:
+        """:meth:`bind_card`, for asyncio code."""
+        return PaymentPage.from_json(await self._native.bind_card_async(str(code)))
+
+    def acquirer_webhook(self, headers: Mapping[str, str] | Iterable[tuple[str, str]], body: bytes) -> Applied:
+        """Verifies and applies an acquirer webhook (raw headers and body); each acquirer event
+        takes effect at most once."""
+        return Applied.from_json(self._native.acquirer_webhook(_headers(headers), bytes(body)))
+
+    async def acquirer_webhook_async(
+        self, headers: Mapping[str, str] | Iterable[tuple[str, str]], body: bytes
+    ) -> Applied:
+        """:meth:`acquirer_webhook`, for asyncio code."""
+        return Applied.from_json(await self._native.acquirer_webhook_async(_headers(headers), bytes(body)))
+
+    # -- jobs and notifications -------------------------------------------------------------------
+
+    def run_daily(self) -> DailyReport:
+        """The daily job over every project: issue due invoices, charge autopay, remind, block or
+        unblock. A failing project is reported and the job goes on."""
+        return DailyReport.from_json(self._native.run_daily())
+
+    async def run_daily_async(self) -> DailyReport:
+        """:meth:`run_daily`, for asyncio code."""
+        return DailyReport.from_json(await self._native.run_daily_async())
+
+    def next_notifications(self, limit: int = 100) -> tuple[OutboxItem, ...]:
+        """Up to ``limit`` notifications to send, oldest first."""
+        return _outbox(self._native.next_notifications(limit))
+
+    async def next_notifications_async(self, limit: int = 100) -> tuple[OutboxItem, ...]:
+        """:meth:`next_notifications`, for asyncio code."""
+        return _outbox(await self._native.next_notifications_async(limit))
+
+    def acknowledge(self, ids: Iterable[int]) -> None:
+        """Marks notifications as sent."""
+        self._native.acknowledge(list(ids))
+
+    async def acknowledge_async(self, ids: Iterable[int]) -> None:
+        """:meth:`acknowledge`, for asyncio code."""
+        await self._native.acknowledge_async(list(ids))
+
