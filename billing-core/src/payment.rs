@@ -351,6 +351,8 @@ mod tests {
             saves_card: true,
             purpose: LinkPurpose::Requested,
             status: LinkStatus::Active,
+            url: None,
+            provider: None,
         };
         assert!(link.is_valid_at(at + chrono::Duration::minutes(29)));
         assert!(!link.is_valid_at(at + chrono::Duration::minutes(30)));

@@ -71,7 +71,7 @@ pub struct BillingSection {
 pub struct SectionDomain {
     /// The name as people read it (`магазин.укр`).
     pub unicode: String,
-    /// The name in ASCII (`xn--80aaxitdbjk.xn--j1amh`).
+    /// The name in ASCII (`xn--80aairftm.xn--j1amh`).
     pub ascii: String,
     /// Whether it is the primary domain.
     pub primary: bool,

@@ -184,8 +184,12 @@ impl Engine {
                 return Ok((Applied::AlreadyApplied, None));
             }
         }
+        let registers = matches!(cmd, ProjectCommand::Admin(AdminCommand::Register { .. }));
         for _ in 0..MAX_CONFLICT_RETRIES {
             let (version, mut project) = self.load(code).await?;
+            if version == 0 && !registers {
+                return Err(EngineError::ProjectNotFound(code));
+            }
             let now = self.now();
             let records = project.handle(cmd, actor, now, &self.config.policy)?;
             if records.is_empty() && outside.is_none() {

@@ -334,6 +334,13 @@ async fn refusals_have_codes_and_change_nothing() {
     let w = world(Arc::new(MemoryStore::new()), kyiv(2026, 3, 16, 10));
     let missing = w.engine.billing_section(code()).await.unwrap_err();
     assert_eq!(missing.code(), "project.not_found");
+    let unknown = w
+        .engine
+        .credit_bank_transfer(code(), &Actor::System, "PB-X", m("1"), None)
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), "project.not_found", "no stream is created for a stranger");
+    assert!(w.engine.projects().await.unwrap().is_empty());
     open(&w).await;
     let before = w.engine.audit_trail(code()).await.unwrap().len();
     let err = w
