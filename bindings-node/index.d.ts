@@ -266,6 +266,12 @@ export interface BillingSection {
   openCredit: string
   /** Invoices, newest first. */
   invoices: Array<SectionInvoice>
+  /** The buyer's requisites that acts are addressed to, when saved. */
+  requisites: SectionRequisites | null
+  /** The Vchasno integration. */
+  vchasno: SectionVchasno
+  /** Acts of completed work, newest month first. */
+  acts: Array<SectionAct>
 }
 
 /** One change a command made: an audit record. */
@@ -435,6 +441,26 @@ export type RegistryAnswer =
   | { kind: 'pending'; /** Suggested delay in seconds. */
   retryAfterSecs: number }
 
+/** One act of completed work. */
+export interface SectionAct {
+  /** `A-11111-2026-10`. */
+  number: string
+  /** The billing month, `2026-10`. */
+  month: string
+  /** The act's date (the month's last day), `YYYY-MM-DD`. */
+  date: string
+  /** The total, VAT included: a decimal string. */
+  total: string
+  /** The VAT included, if any: a decimal string. */
+  vat: string | null
+  /** The total in words. */
+  totalInWords: string
+  /** `prepared`, or the Vchasno status. */
+  status: 'prepared' | 'uploaded' | 'sent' | 'signed_by_us' | 'signed_by_recipient' | 'signed_by_both' | 'rejected' | 'annulled'
+  /** Vchasno's document id, once uploaded. */
+  documentId: string | null
+}
+
 /** The public offer and the personal contract. */
 export interface SectionContracts {
   /** The public offer's version, when accepted. */
@@ -543,6 +569,30 @@ export interface SectionPersonalContract {
   document: string
 }
 
+/** The saved requisites. */
+export interface SectionRequisites {
+  /** ЄДРПОУ or РНОКПП. */
+  taxId: string
+  /** Whether it is a company (ЄДРПОУ) rather than a sole proprietor. */
+  company: boolean
+  /** The IBAN. */
+  iban: string
+  /** The bank, from the IBAN's МФО, when known. */
+  bankName: string | null
+  /** Company name or the proprietor's full name. */
+  name: string
+  /** Address. */
+  address: string
+  /** Director (companies). */
+  director: string | null
+  /** The 12-digit VAT payer number, for a VAT payer. */
+  vatNumber: string | null
+  /** The single-tax group, for a single-tax payer. */
+  singleTaxGroup: number | null
+  /** The tax status as printed. */
+  taxStatus: string
+}
+
 /** The current tariff. */
 export interface SectionTariff {
   /** Its code, e.g. `"start"`. */
@@ -569,6 +619,16 @@ export interface SectionTariff {
   scheduledPeriodMonths: 1 | 3 | 6 | 12 | null | null
   /** The tariff's features. */
   features: Array<string>
+}
+
+/** The Vchasno integration's state. */
+export interface SectionVchasno {
+  /** Whether it is activated (requisites are then read-only). */
+  activated: boolean
+  /** Since when. */
+  since: Date | null
+  /** The company's name in Vchasno. */
+  vchasnoName: string | null
 }
 
 /** The exact difference `a - b` as a canonical decimal string; throws `money.negative` below zero. */

@@ -4,9 +4,11 @@
 #   bash bindings-node/test.sh
 #
 # 1. npm ci (the napi CLI, from the committed package-lock.json)
-# 2. napi build --platform (debug, into the workspace target/ dir)
+# 2. node build-shared.mjs: the debug addon from the workspace build (`cargo build --workspace
+#    --all-targets`, the same feature set and target/debug as the project's test run, so the engine
+#    is not compiled a second time), index.js and index.d.ts rendered by the napi CLI's own code
 # 3. fails when the committed index.js / index.d.ts differ from what the build generated
-# 4. node --test __test__/
+# 4. node --test __test__/ (the foundations, the vectors, the engine and the shared scenario)
 set -euo pipefail
 export RUST_BACKTRACE=0
 
@@ -19,13 +21,13 @@ committed="$(mktemp -d)"
 trap 'rm -rf "$committed"' EXIT
 for f in index.js index.d.ts; do
   if [[ ! -f "$f" ]]; then
-    echo "bindings-node/$f is missing: run 'npx napi build --platform' in bindings-node and commit it" >&2
+    echo "bindings-node/$f is missing: run 'node build-shared.mjs' in bindings-node and commit it" >&2
     exit 1
   fi
   cp "$f" "$committed/$f"
 done
 
-npx napi build --platform
+node build-shared.mjs
 
 stale=0
 for f in index.js index.d.ts; do

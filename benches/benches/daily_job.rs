@@ -55,7 +55,9 @@ fn setup(rt: &tokio::runtime::Runtime, store: Arc<dyn ProjectStore>) -> Setup {
             let code = ServiceCode::from_value(i).unwrap_or_else(|_| unreachable!());
             let owner = OwnerContact {
                 full_name: "Олена Коваль".parse().unwrap_or_else(|_| unreachable!()),
-                email: format!("owner{i}@shop.ua").parse().unwrap_or_else(|_| unreachable!()),
+                email: format!("owner{i}@shop.ua")
+                    .parse()
+                    .unwrap_or_else(|_| unreachable!()),
                 phone: "050 123 45 67".parse().unwrap_or_else(|_| unreachable!()),
             };
             engine

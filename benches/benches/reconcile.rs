@@ -5,7 +5,7 @@
 //! (one core: `taskset -c 0 target/release/deps/reconcile-* --bench`)
 
 use billing_benches::Lcg;
-use billing_core::reconcile::{decide_batch, BankLine, Currency, ReferenceFinder};
+use billing_core::reconcile::{decide_batch, BankLine, Currency};
 use billing_core::{InvoiceNumber, InvoiceStatus, Money};
 use billing_statements::invoices::{InvoiceBook, InvoiceRecord};
 use chrono::NaiveDate;

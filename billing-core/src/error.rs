@@ -10,6 +10,7 @@ use crate::calendar::CalendarError;
 use crate::contact::{EmailError, PhoneError};
 use crate::ids::{InvoiceNumberError, ServiceCodeError};
 use crate::money::MoneyError;
+use crate::paperwork::PaperworkError;
 use crate::payment::OutsideIdError;
 use crate::reconcile::{CurrencyError, ReconcileError};
 use crate::requisites::{EdrpouError, IbanError, RnokppError, TaxIdError};
@@ -84,6 +85,9 @@ pub enum Error {
     /// A refused resolution of a bank line.
     #[error(transparent)]
     Reconcile(#[from] ReconcileError),
+    /// A refused document-side command (requisites, Vchasno, acts).
+    #[error(transparent)]
+    Paperwork(#[from] PaperworkError),
 }
 
 impl ErrorCode for Error {
@@ -107,6 +111,7 @@ impl ErrorCode for Error {
             Error::OutsideId(e) => e.code(),
             Error::Currency(e) => e.code(),
             Error::Reconcile(e) => e.code(),
+            Error::Paperwork(e) => e.code(),
         }
     }
 
@@ -117,6 +122,7 @@ impl ErrorCode for Error {
             Error::Account(e) => e.is_invalid_input(),
             Error::Tariff(e) => e.is_invalid_input(),
             Error::Reconcile(e) => e.is_invalid_input(),
+            Error::Paperwork(e) => e.is_invalid_input(),
             _ => true,
         }
     }

@@ -45,6 +45,7 @@ pub mod ids;
 pub mod invoice;
 pub mod money;
 pub mod notification;
+pub mod paperwork;
 pub mod payment;
 pub mod ports;
 pub mod project;

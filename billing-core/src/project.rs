@@ -52,6 +52,7 @@ use crate::admin::{Admin, AdminCommand, AdminError, AdminEvent};
 use crate::error::{Error, ErrorCode};
 use crate::ids::ServiceCode;
 use crate::notification::Notification;
+use crate::paperwork::{Paperwork, PaperworkCommand, PaperworkError, PaperworkEvent};
 
 /// One project: administration and billing account, changed only through [`Project::handle`] (or
 /// [`Project::decide`] then [`Project::apply`]).
@@ -59,6 +60,9 @@ use crate::notification::Notification;
 pub struct Project {
     admin: Admin,
     account: Account,
+    /// The document side (requisites, Vchasno, acts); absent in snapshots older than it.
+    #[serde(default)]
+    paperwork: Paperwork,
 }
 
 /// A command to a project: to its administration or to its billing account.
@@ -69,6 +73,8 @@ pub enum ProjectCommand {
     Admin(AdminCommand),
     /// A billing account command.
     Account(AccountCommand),
+    /// A document-side command (requisites, Vchasno, acts).
+    Paperwork(PaperworkCommand),
 }
 
 /// What happened to a project, on either side.
@@ -79,6 +85,8 @@ pub enum ProjectEvent {
     Admin(AdminEvent),
     /// A billing account event.
     Account(AccountEvent),
+    /// A document-side event.
+    Paperwork(PaperworkEvent),
 }
 
 impl ProjectEvent {
@@ -87,6 +95,7 @@ impl ProjectEvent {
         match self {
             ProjectEvent::Admin(e) => e.notifications(project),
             ProjectEvent::Account(e) => e.notifications(project),
+            ProjectEvent::Paperwork(_) => Vec::new(),
         }
     }
 }
@@ -100,6 +109,9 @@ pub enum ProjectError {
     /// Refused by the billing account.
     #[error(transparent)]
     Account(#[from] AccountError),
+    /// Refused by the document side.
+    #[error(transparent)]
+    Paperwork(#[from] PaperworkError),
 }
 
 impl ErrorCode for ProjectError {
@@ -107,6 +119,7 @@ impl ErrorCode for ProjectError {
         match self {
             ProjectError::Admin(e) => e.code(),
             ProjectError::Account(e) => e.code(),
+            ProjectError::Paperwork(e) => e.code(),
         }
     }
 
@@ -114,6 +127,7 @@ impl ErrorCode for ProjectError {
         match self {
             ProjectError::Admin(e) => e.is_invalid_input(),
             ProjectError::Account(e) => e.is_invalid_input(),
+            ProjectError::Paperwork(e) => e.is_invalid_input(),
         }
     }
 }
@@ -123,6 +137,7 @@ impl From<ProjectError> for Error {
         match e {
             ProjectError::Admin(e) => Error::Admin(e),
             ProjectError::Account(e) => Error::Account(e),
+            ProjectError::Paperwork(e) => Error::Paperwork(e),
         }
     }
 }
@@ -133,6 +148,7 @@ impl Project {
         Project {
             admin: Admin::new(project),
             account: Account::new(project),
+            paperwork: Paperwork::default(),
         }
     }
 
@@ -161,6 +177,11 @@ impl Project {
     /// The billing account side.
     pub fn account(&self) -> &Account {
         &self.account
+    }
+
+    /// The document side: requisites, Vchasno, acts.
+    pub fn paperwork(&self) -> &Paperwork {
+        &self.paperwork
     }
 
     /// Whether the project is deleted.
@@ -199,6 +220,24 @@ impl Project {
             ProjectCommand::Account(AccountCommand::CloseForDeletion) => {
                 Err(AdminError::DeletionNotConfirmed.into())
             }
+            ProjectCommand::Paperwork(cmd) => {
+                // A deleted project refuses paperwork changes; outcomes of uploads already under
+                // way (document id, status) are still recorded.
+                let outcome = matches!(
+                    cmd,
+                    PaperworkCommand::RecordActUploaded { .. }
+                        | PaperworkCommand::RecordActStatus { .. }
+                );
+                if self.is_deleted() && !outcome {
+                    return Err(AdminError::Deleted.into());
+                }
+                Ok(self
+                    .paperwork
+                    .decide(cmd, self.service_code(), &self.account, now, policy)?
+                    .into_iter()
+                    .map(ProjectEvent::Paperwork)
+                    .collect())
+            }
             ProjectCommand::Account(cmd) => Ok(self
                 .account
                 .decide(cmd, actor, now, policy)?
@@ -213,6 +252,7 @@ impl Project {
         match event {
             ProjectEvent::Admin(e) => self.admin.apply(e),
             ProjectEvent::Account(e) => self.account.apply(e),
+            ProjectEvent::Paperwork(e) => self.paperwork.apply(e),
         }
     }
 

@@ -28,6 +28,8 @@ use crate::account::{AccessState, BillingPolicy};
 use crate::ids::{InvoiceNumber, ServiceCode};
 use crate::invoice::{Invoice, InvoiceKind, InvoiceStatus};
 use crate::money::Money;
+use crate::paperwork::{Act, ActState, Requisites, RequisitesTax, VchasnoState};
+use crate::ports::VchasnoStatus;
 use crate::project::Project;
 use crate::tariff::{LimitCheck, TariffCatalog, Usage};
 
@@ -64,6 +66,73 @@ pub struct BillingSection {
     pub open_credit: Money,
     /// Invoices, newest first.
     pub invoices: Vec<SectionInvoice>,
+    /// The buyer's requisites that acts are addressed to, when saved.
+    #[serde(default)]
+    pub requisites: Option<SectionRequisites>,
+    /// The Vchasno integration.
+    #[serde(default)]
+    pub vchasno: SectionVchasno,
+    /// Acts of completed work, newest month first.
+    #[serde(default)]
+    pub acts: Vec<SectionAct>,
+}
+
+/// The saved requisites.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionRequisites {
+    /// ЄДРПОУ or РНОКПП.
+    pub tax_id: String,
+    /// Whether it is a company (ЄДРПОУ) rather than a sole proprietor.
+    pub company: bool,
+    /// The IBAN.
+    pub iban: String,
+    /// The bank, from the IBAN's МФО, when known.
+    pub bank_name: Option<String>,
+    /// Company name or the proprietor's full name.
+    pub name: String,
+    /// Address.
+    pub address: String,
+    /// Director (companies).
+    pub director: Option<String>,
+    /// The 12-digit VAT payer number, for a VAT payer.
+    pub vat_number: Option<String>,
+    /// The single-tax group, for a single-tax payer.
+    pub single_tax_group: Option<u8>,
+    /// The tax status as printed.
+    pub tax_status: String,
+}
+
+/// The Vchasno integration's state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionVchasno {
+    /// Whether it is activated (requisites are then read-only).
+    pub activated: bool,
+    /// Since when.
+    pub since: Option<DateTime<Utc>>,
+    /// The company's name in Vchasno.
+    pub vchasno_name: Option<String>,
+}
+
+/// One act of completed work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionAct {
+    /// `A-11111-2026-10`.
+    pub number: String,
+    /// The billing month, `2026-10`.
+    pub month: String,
+    /// The act's date (the month's last day).
+    pub date: NaiveDate,
+    /// The total, VAT included.
+    pub total: Money,
+    /// The VAT included, if any.
+    pub vat: Option<Money>,
+    /// The total in words.
+    pub total_in_words: String,
+    /// `prepared` (not uploaded yet), or the Vchasno status: `uploaded`, `sent`, `signed_by_us`,
+    /// `signed_by_recipient`, `signed_by_both`, `rejected`, `annulled`.
+    pub status: String,
+    /// Vchasno's document id, once uploaded.
+    pub document_id: Option<String>,
 }
 
 /// A connected domain.
@@ -316,7 +385,72 @@ impl BillingSection {
             open_credit: Money::sum(account.open_credits().map(|c| c.remaining))
                 .unwrap_or(Money::MAX),
             invoices,
+            requisites: project.paperwork().requisites().map(section_requisites),
+            vchasno: match project.paperwork().vchasno() {
+                VchasnoState::NotActivated => SectionVchasno::default(),
+                VchasnoState::Activated {
+                    since,
+                    vchasno_name,
+                } => SectionVchasno {
+                    activated: true,
+                    since: Some(*since),
+                    vchasno_name: vchasno_name.clone(),
+                },
+            },
+            acts: project
+                .paperwork()
+                .acts()
+                .iter()
+                .rev()
+                .map(section_act)
+                .collect(),
         }
+    }
+}
+
+fn section_requisites(r: &Requisites) -> SectionRequisites {
+    let (vat_number, single_tax_group) = match &r.tax {
+        RequisitesTax::VatPayer { number } => (Some(number.clone()), None),
+        RequisitesTax::SingleTax { group } => (None, Some(*group)),
+        RequisitesTax::General => (None, None),
+    };
+    SectionRequisites {
+        tax_id: r.tax_id.to_string(),
+        company: r.tax_id.is_company(),
+        iban: r.iban.to_string(),
+        bank_name: r.iban.bank_name().map(str::to_string),
+        name: r.name.clone(),
+        address: r.address.clone(),
+        director: r.director.clone(),
+        vat_number,
+        single_tax_group,
+        tax_status: r.tax_status_text(),
+    }
+}
+
+fn section_act(a: &Act) -> SectionAct {
+    let status = match a.state {
+        ActState::Prepared => "prepared".to_string(),
+        ActState::InVchasno(s) => match s {
+            VchasnoStatus::Uploaded => "uploaded",
+            VchasnoStatus::Sent => "sent",
+            VchasnoStatus::SignedByUs => "signed_by_us",
+            VchasnoStatus::SignedByRecipient => "signed_by_recipient",
+            VchasnoStatus::SignedByBoth => "signed_by_both",
+            VchasnoStatus::Rejected => "rejected",
+            VchasnoStatus::Annulled => "annulled",
+        }
+        .to_string(),
+    };
+    SectionAct {
+        number: a.number.clone(),
+        month: a.month.to_string(),
+        date: a.date,
+        total: a.total,
+        vat: a.vat,
+        total_in_words: a.total_in_words.clone(),
+        status,
+        document_id: a.document_id.clone(),
     }
 }
 

@@ -57,7 +57,10 @@ impl Face {
             Some(entry) => *entry,
             None => {
                 let id = self.metrics.glyph_id(c);
-                (id.0, self.metrics.h_advance_unscaled(id) / self.units_per_em)
+                (
+                    id.0,
+                    self.metrics.h_advance_unscaled(id) / self.units_per_em,
+                )
             }
         }
     }
@@ -119,7 +122,10 @@ mod tests {
         assert!(BOLD.covers(text));
         assert!(!REGULAR.covers("\u{10FFFD}"));
         let (x0, y0, x1, y1) = BOLD.ink_bounds('₴').unwrap();
-        assert!(x0 < x1 && -0.1 < y0 && y0 < 0.0 && 0.6 < y1 && y1 < 1.0, "{x0} {y0} {x1} {y1}");
+        assert!(
+            x0 < x1 && -0.1 < y0 && y0 < 0.0 && 0.6 < y1 && y1 < 1.0,
+            "{x0} {y0} {x1} {y1}"
+        );
     }
 
     #[test]

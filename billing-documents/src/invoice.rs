@@ -5,10 +5,9 @@ use std::sync::Arc;
 
 use billing_core::documents::{date_long, InvoiceDocument};
 
-use crate::fonts::BOLD;
 use crate::layout::{wrap, Align, Canvas, Style, CONTENT_W, MARGIN};
 use crate::parts::{in_words, lines_table, parties, totals, BODY};
-use crate::qr::QrImage;
+use crate::qr::{sign_placement, QrImage};
 
 /// The QR code's printed side in points (about 42 mm).
 const QR_SIDE: f32 = 120.0;
@@ -97,14 +96,8 @@ fn payment_block(c: &mut Canvas, doc: &InvoiceDocument, qr: Arc<QrImage>) {
 
 /// The QR raster, and over it the white circle with the hryvnia sign, as vector graphics.
 fn qr_with_sign(c: &mut Canvas, x: f32, y: f32, qr: Arc<QrImage>) {
-    let module = QR_SIDE / qr.side_px as f32;
-    let r = qr.logo_modules as f32 * module / 2.0;
-    let (cx, cy) = (x + QR_SIDE / 2.0, y + QR_SIDE / 2.0);
+    let sign = sign_placement(&qr, QR_SIDE);
     c.image(x, y, QR_SIDE, qr);
-    c.disc(cx, cy, r, 255);
-    if let Some((x0, y0, x1, y1)) = BOLD.ink_bounds('₴') {
-        let size = 2.0 * r * 0.62 / (y1 - y0);
-        let baseline = cy + (y0 + y1) / 2.0 * size;
-        c.text_at(cx - (x0 + x1) / 2.0 * size, baseline, Style::bold(size), "₴");
-    }
+    c.disc(x + sign.cx, y + sign.cy, sign.r, 255);
+    c.text_at(x + sign.x, y + sign.baseline, Style::bold(sign.size), "₴");
 }

@@ -44,17 +44,17 @@ pub(crate) fn lines_table(canvas: &mut Canvas, lines: &[DocumentLine]) {
         },
         Column {
             title: "Найменування",
-            width: CONTENT_W - 24.0 - 52.0 - 54.0 - 76.0 - 82.0,
+            width: CONTENT_W - 24.0 - 48.0 - 58.0 - 76.0 - 82.0,
             align: Align::Left,
         },
         Column {
             title: "Од.",
-            width: 52.0,
+            width: 48.0,
             align: Align::Center,
         },
         Column {
             title: "Кількість",
-            width: 54.0,
+            width: 58.0,
             align: Align::Right,
         },
         Column {

@@ -19,6 +19,7 @@ use qrcode::canvas::{Canvas, MaskPattern};
 use qrcode::types::QrError;
 use qrcode::{Color, EcLevel, Version};
 
+use crate::fonts::BOLD;
 use crate::RenderError;
 
 /// The quiet zone around the symbol, in modules (the QR standard's minimum).
@@ -129,16 +130,51 @@ pub fn qr_image(url: &str, format: NbuQrFormat) -> Result<QrImage, RenderError> 
     Ok(QrImage {
         payload: url.to_string(),
         version,
-        ec_level: if level == EcLevel::M {
-            'M'
-        } else {
-            'L'
-        },
+        ec_level: if level == EcLevel::M { 'M' } else { 'L' },
         modules,
         side_px,
         logo_modules,
         pixels: Arc::new(pixels),
     })
+}
+
+/// Where the white circle and the hryvnia sign go over a QR image drawn `side` units square, in
+/// the same units from its top left (y down).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct SignPlacement {
+    /// The circle's centre.
+    pub cx: f32,
+    /// The circle's centre.
+    pub cy: f32,
+    /// The circle's radius: the cleared modules' circle.
+    pub r: f32,
+    /// The sign's font size (bold DejaVu Sans).
+    pub size: f32,
+    /// The sign's left edge.
+    pub x: f32,
+    /// The sign's baseline.
+    pub baseline: f32,
+}
+
+/// The sign's ink height as a share of the circle's diameter. At 0.5 the sign leaves a white
+/// margin that keeps decoders (zbar among them) from mistaking its strokes for modules; 0.62 did
+/// not.
+const SIGN_SHARE: f32 = 0.5;
+
+/// The circle over the cleared modules and the ₴ centred in it by its ink box.
+pub(crate) fn sign_placement(img: &QrImage, side: f32) -> SignPlacement {
+    let centre = side / 2.0;
+    let r = img.logo_modules as f32 * side / img.side_px as f32 / 2.0;
+    let (x0, y0, x1, y1) = BOLD.ink_bounds('₴').unwrap_or((0.05, 0.0, 0.8, 0.75));
+    let size = 2.0 * r * SIGN_SHARE / (y1 - y0);
+    SignPlacement {
+        cx: centre,
+        cy: centre,
+        r,
+        size,
+        x: centre - (x0 + x1) / 2.0 * size,
+        baseline: centre + (y0 + y1) / 2.0 * size,
+    }
 }
 
 fn qr_error(e: QrError) -> RenderError {
@@ -191,49 +227,65 @@ fn masked_modules(bits: Bits, level: EcLevel) -> Result<Vec<bool>, RenderError> 
 /// The QR standard's mask penalty (N1 runs, N2 blocks, N3 finder-like patterns, N4 balance), with
 /// the `qrcode` crate's weights.
 fn penalty(dark: &[bool], w: usize) -> i32 {
-    let at = |x: usize, y: usize| dark[y * w + x];
-    let mut score = 0i32;
-    for horizontal in [true, false] {
-        let get = |i: usize, j: usize| if horizontal { at(j, i) } else { at(i, j) };
-        for i in 0..w {
-            // N1: runs of five or more of one colour.
-            let mut run = 1;
-            for j in 1..=w {
-                if j < w && get(i, j) == get(i, j - 1) {
-                    run += 1;
-                } else {
-                    if run >= 5 {
-                        score += run - 2;
-                    }
-                    run = 1;
-                }
-            }
-            // N3: 1:1:3:1:1 dark-light-dark-light-dark without four light modules on a side.
-            const PATTERN: [bool; 7] = [true, false, true, true, true, false, true];
-            for j in 0..w.saturating_sub(6) {
-                if (0..7).any(|k| get(i, j + k) != PATTERN[k]) {
-                    continue;
-                }
-                let dark_before = (j.saturating_sub(4)..j).any(|k| get(i, k));
-                let dark_after = (j + 7..(j + 11).min(w)).any(|k| get(i, k));
-                if !dark_before || !dark_after {
-                    score += 40;
-                }
-            }
-        }
+    // Rows and columns as bit sets (bit x of a row is module x); a symbol is at most 177 wide,
+    // the NBU formats at most 97 (version 20), so a line fits a u128 up to version 27.
+    debug_assert!(w < 128);
+    let mut rows = vec![0u128; w];
+    let mut cols = vec![0u128; w];
+    for (i, _) in dark.iter().enumerate().filter(|(_, d)| **d) {
+        let (x, y) = (i % w, i / w);
+        rows[y] |= 1 << x;
+        cols[x] |= 1 << y;
     }
+    let mut score: i32 = rows.iter().chain(&cols).map(|l| line_penalty(*l, w)).sum();
     // N2: 2×2 blocks of one colour.
-    for y in 0..w - 1 {
-        for x in 0..w - 1 {
-            let c = at(x, y);
-            if c == at(x + 1, y) && c == at(x, y + 1) && c == at(x + 1, y + 1) {
-                score += 3;
-            }
-        }
+    let pairs = (1u128 << (w - 1)) - 1;
+    for pair in rows.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let same = !(a ^ (a >> 1)) & !(b ^ (b >> 1)) & !(a ^ b) & pairs;
+        score += 3 * same.count_ones() as i32;
     }
     // N4: the dark share's distance from one half.
-    let ratio = (dark.iter().filter(|d| **d).count() * 200 / dark.len()) as i32;
+    let dark_count: u32 = rows.iter().map(|r| r.count_ones()).sum();
+    let ratio = (dark_count as usize * 200 / (w * w)) as i32;
     score + (ratio - 100).abs()
+}
+
+/// N1 and N3 along one row or column of `w` modules (bit j is module j, set when dark).
+fn line_penalty(line: u128, w: usize) -> i32 {
+    // Modules 0..7 of a 1:1:3:1:1 pattern, dark-light-dark-dark-dark-light-dark, as bits.
+    const FINDER: u128 = 0b101_1101;
+    let mut score = 0;
+    // N1: runs of five or more of one colour; bit j of `changes` is set when j and j+1 differ.
+    let mut changes = (line ^ (line >> 1)) & ((1u128 << (w - 1)) - 1);
+    let mut start = 0;
+    loop {
+        let end = if changes == 0 {
+            w
+        } else {
+            changes.trailing_zeros() as usize + 1
+        };
+        let run = (end - start) as i32;
+        if run >= 5 {
+            score += run - 2;
+        }
+        if changes == 0 {
+            break;
+        }
+        changes &= changes - 1;
+        start = end;
+    }
+    // N3: the pattern without four light modules on one of its sides.
+    let dark_in =
+        |from: usize, to: usize| to > from && (line >> from) & ((1u128 << (to - from)) - 1) != 0;
+    for j in 0..=w - 7 {
+        if (line >> j) & 0x7F == FINDER
+            && (!dark_in(j.saturating_sub(4), j) || !dark_in(j + 7, (j + 11).min(w)))
+        {
+            score += 40;
+        }
+    }
+    score
 }
 
 /// The circle's diameter in modules: about 18% of the symbol's side, made smaller while the
@@ -255,7 +307,10 @@ pub(crate) fn scale_gray(pixels: &[u8], side: u32, k: u32) -> Vec<u8> {
     let (side, k) = (side as usize, k as usize);
     let mut out = Vec::with_capacity(side * side * k * k);
     for row in pixels.chunks(side) {
-        let scaled: Vec<u8> = row.iter().flat_map(|p| std::iter::repeat_n(*p, k)).collect();
+        let scaled: Vec<u8> = row
+            .iter()
+            .flat_map(|p| std::iter::repeat_n(*p, k))
+            .collect();
         for _ in 0..k {
             out.extend_from_slice(&scaled);
         }
@@ -313,19 +368,38 @@ mod tests {
             assert_eq!(img.pixel(centre, centre + d), 255, "the circle is white");
         }
         assert!(img.gray_pixels().contains(&0), "modules are black");
-        assert_eq!(img.pixel(QUIET_ZONE, QUIET_ZONE), 0, "a finder pattern's corner");
+        assert_eq!(
+            img.pixel(QUIET_ZONE, QUIET_ZONE),
+            0,
+            "a finder pattern's corner"
+        );
         assert_eq!(img.pixel(QUIET_ZONE - 1, QUIET_ZONE), 255, "the quiet zone");
         let big = img.scaled_pixels(3);
         assert_eq!(big.len(), (65 * 3) * (65 * 3));
-        assert_eq!(big[(3 * QUIET_ZONE as usize) * 65 * 3 + 3 * QUIET_ZONE as usize], 0);
+        assert_eq!(
+            big[(3 * QUIET_ZONE as usize) * 65 * 3 + 3 * QUIET_ZONE as usize],
+            0
+        );
     }
 
     #[test]
     fn modules_match_the_qrcode_crate() {
         for (url, level, version) in [
-            ("https://bank.gov.ua/qr/QkNECjAwMgoxClVDVAoK", EcLevel::M, 10),
-            (&*format!("https://qr.bank.gov.ua/{}", "QkNE".repeat(60)), EcLevel::M, 13),
-            (&*format!("https://bank.gov.ua/qr/{}", "x-Y_".repeat(90)), EcLevel::L, 14),
+            (
+                "https://bank.gov.ua/qr/QkNECjAwMgoxClVDVAoK",
+                EcLevel::M,
+                10,
+            ),
+            (
+                &*format!("https://qr.bank.gov.ua/{}", "QkNE".repeat(60)),
+                EcLevel::M,
+                13,
+            ),
+            (
+                &*format!("https://bank.gov.ua/qr/{}", "x-Y_".repeat(90)),
+                EcLevel::L,
+                14,
+            ),
         ] {
             let reference =
                 qrcode::QrCode::with_version(url.as_bytes(), Version::Normal(version), level)
@@ -339,7 +413,83 @@ mod tests {
                 .into_iter()
                 .map(|c| c == Color::Dark)
                 .collect();
-            assert_eq!(ours, theirs, "the same symbol as qrcode builds, version {version}");
+            assert_eq!(
+                ours, theirs,
+                "the same symbol as qrcode builds, version {version}"
+            );
+        }
+    }
+
+    /// The printed code as a scanner sees it: the raster enlarged, the white circle and the bold
+    /// ₴ drawn over it where the PDF draws them; an independent decoder (rqrr) must read the URL.
+    #[test]
+    fn the_code_with_the_sign_over_it_decodes() {
+        use ab_glyph::{point, Font as _, PxScale};
+        const K: u32 = 8;
+        let payloads = [
+            format!("https://bank.gov.ua/qr/{}", "QkNECjAwMgox".repeat(3)),
+            format!(
+                "https://bank.gov.ua/qr/{}",
+                "0J_RgNCQ0KIg0JDQmiDigJzQktC".repeat(9)
+            ),
+            format!(
+                "https://qr.bank.gov.ua/{}",
+                "0J_RgNCQ0KIg0JDQmiDigJzQktC".repeat(14)
+            ),
+        ];
+        for url in &payloads {
+            let format = if url.contains("qr.bank") {
+                NbuQrFormat::V003
+            } else {
+                NbuQrFormat::V002
+            };
+            let img = qr_image(url, format).unwrap();
+            let side = img.side_px * K;
+            let mut px = img.scaled_pixels(K);
+            let sign = sign_placement(&img, side as f32);
+            for y in 0..side {
+                for x in 0..side {
+                    let (dx, dy) = (x as f32 + 0.5 - sign.cx, y as f32 + 0.5 - sign.cy);
+                    if dx * dx + dy * dy <= sign.r * sign.r {
+                        px[(y * side + x) as usize] = 255;
+                    }
+                }
+            }
+            let font = &BOLD.metrics;
+            let em = font.units_per_em().unwrap();
+            let scale = PxScale::from(sign.size * font.height_unscaled() / em);
+            let glyph = font
+                .glyph_id('₴')
+                .with_scale_and_position(scale, point(sign.x, sign.baseline));
+            let outlined = font.outline_glyph(glyph).unwrap();
+            let b = outlined.px_bounds();
+            let mut inked = 0;
+            outlined.draw(|x, y, coverage| {
+                let (x, y) = (b.min.x as u32 + x, b.min.y as u32 + y);
+                if coverage > 0.5 {
+                    let (dx, dy) = (x as f32 + 0.5 - sign.cx, y as f32 + 0.5 - sign.cy);
+                    assert!(
+                        dx * dx + dy * dy < sign.r * sign.r,
+                        "the sign stays inside the circle"
+                    );
+                    px[(y * side + x) as usize] = 0;
+                    inked += 1;
+                }
+            });
+            assert!(inked > 100, "the sign is drawn");
+            let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+                side as usize,
+                side as usize,
+                |x, y| px[y * side as usize + x],
+            );
+            let grids = prepared.detect_grids();
+            assert_eq!(grids.len(), 1, "version {}", img.version);
+            assert_eq!(
+                &grids[0].decode().unwrap().1,
+                url,
+                "version {}",
+                img.version
+            );
         }
     }
 

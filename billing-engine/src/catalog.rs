@@ -60,6 +60,9 @@ mod tests {
         let back: TariffCatalog = serde_json::from_str(&json).unwrap();
         assert_eq!(back, c);
         let twice = format!("[{0},{0}]", serde_json::to_string(&c.tariffs()[0]).unwrap());
-        assert!(serde_json::from_str::<TariffCatalog>(&twice).is_err(), "a repeated code is refused");
+        assert!(
+            serde_json::from_str::<TariffCatalog>(&twice).is_err(),
+            "a repeated code is refused"
+        );
     }
 }

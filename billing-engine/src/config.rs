@@ -17,6 +17,9 @@ pub struct EngineConfig {
     /// How often the bank job imports statements and credits transfers, in minutes (default 15, so
     /// a transfer is credited well within the promised 2 hours of the bank showing it).
     pub bank_job_every_minutes: u32,
+    /// The seller (us) as acts of completed work print it; acts cannot be drawn up without it.
+    #[serde(default)]
+    pub seller: Option<crate::paperwork::SellerDetails>,
 }
 
 impl EngineConfig {
@@ -40,6 +43,7 @@ impl EngineConfig {
             policy: BillingPolicy::default(),
             catalog,
             bank_job_every_minutes: 15,
+            seller: None,
         }
     }
 }

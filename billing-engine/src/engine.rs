@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use billing_core::account::{AccountCommand, AccountEvent, BindingRoute};
+use billing_core::account::{AccountCommand, AccountEvent, AttemptStatus, BindingRoute};
 use billing_core::admin::{AdminCommand, OwnerContact};
 use billing_core::payment::{AttemptId, LinkId, PaymentId, RefundId};
 use billing_core::ports::{
@@ -529,6 +529,24 @@ impl Engine {
         };
         let cmd = match cmd {
             Some(c) => Some(c),
+            // A result for an attempt already answered repeats what was recorded (an acquirer
+            // answers synchronously and then calls back): nothing to do, except money arriving
+            // late, which is always recorded.
+            None if account
+                .charges()
+                .get(&attempt)
+                .is_some_and(|c| c.status != AttemptStatus::InFlight)
+                && event.status != PaymentStatus::Succeeded =>
+            {
+                return Ok(Applied::AlreadyApplied);
+            }
+            None if account
+                .binding(&attempt)
+                .is_some_and(|b| b.status != AttemptStatus::InFlight)
+                && event.status != PaymentStatus::Succeeded =>
+            {
+                return Ok(Applied::AlreadyApplied);
+            }
             None if account.charges().contains_key(&attempt) => {
                 self.charge_result(&attempt, &event.status, &event.provider_ref, event.amount)
             }

@@ -1,6 +1,6 @@
 //! The engine's error: a refusal of the domain, or a failure of a port, each with its stable code.
 
-use billing_core::ports::{AcquirerError, StoreError};
+use billing_core::ports::{AcquirerError, StoreError, VchasnoPortError};
 use billing_core::project::ProjectError;
 use billing_core::{Error as CoreError, ErrorCode, ServiceCode};
 
@@ -23,6 +23,17 @@ pub enum EngineError {
     /// The card acquirer failed.
     #[error(transparent)]
     Acquirer(#[from] AcquirerError),
+    /// Vchasno failed (token refused, request rejected, upload unreachable).
+    #[error(transparent)]
+    Vchasno(#[from] VchasnoPortError),
+    /// A document could not be drawn up or rendered (see its code).
+    #[error("document: {message}")]
+    Document {
+        /// The document error's code (`document.vat_not_payer`, `render.pdf`, ...).
+        code: &'static str,
+        /// Its message.
+        message: String,
+    },
     /// Too many concurrent writers to one project; try again.
     #[error("project {0} is too busy: too many concurrent changes")]
     Busy(ServiceCode),
@@ -39,6 +50,8 @@ impl ErrorCode for EngineError {
             EngineError::ProjectNotFound(_) => "project.not_found",
             EngineError::Store(e) => e.code(),
             EngineError::Acquirer(e) => e.code(),
+            EngineError::Vchasno(e) => e.code(),
+            EngineError::Document { code, .. } => code,
             EngineError::Busy(_) => "engine.busy",
             EngineError::Config(_) => "engine.config",
         }

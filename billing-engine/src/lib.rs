@@ -39,6 +39,7 @@ pub mod config;
 mod engine;
 pub mod error;
 pub mod memory;
+pub mod paperwork;
 
 pub use config::EngineConfig;
 pub use engine::{project_of, Applied, DailyReport, Engine, PaymentPage, Ports};

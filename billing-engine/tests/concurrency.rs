@@ -30,18 +30,32 @@ fn run_workers(store: &str, n: usize) {
 }
 
 async fn check(store: &str) {
-    let engine = Engine::open(EngineConfig::with_defaults(store)).await.unwrap();
+    let engine = Engine::open(EngineConfig::with_defaults(store))
+        .await
+        .unwrap();
     assert_eq!(engine.projects().await.unwrap().len(), PROJECTS as usize);
     for i in 1..=PROJECTS {
         let code = ServiceCode::from_value(i).unwrap();
         let section = engine.billing_section(code).await.unwrap();
-        let mut seqs: Vec<u32> = section.invoices.iter().map(|i| i.number.sequence()).collect();
+        let mut seqs: Vec<u32> = section
+            .invoices
+            .iter()
+            .map(|i| i.number.sequence())
+            .collect();
         seqs.sort_unstable();
-        assert_eq!(seqs, vec![1, 2, 3, 4], "{code}: January plus three months, no gap or repeat");
+        assert_eq!(
+            seqs,
+            vec![1, 2, 3, 4],
+            "{code}: January plus three months, no gap or repeat"
+        );
         for inv in &section.invoices {
             assert_eq!(inv.status, InvoiceStatus::Paid, "{}", inv.number);
         }
-        assert_eq!(section.open_credit, Money::ZERO, "{code}: nothing was credited twice");
+        assert_eq!(
+            section.open_credit,
+            Money::ZERO,
+            "{code}: nothing was credited twice"
+        );
         let project = engine.project(code).await.unwrap();
         assert_eq!(
             project.account().payments().len(),
@@ -81,7 +95,12 @@ async fn a_process_killed_mid_batch_leaves_the_store_consistent_and_the_rerun_fi
     let db = dir.path().join("billing.db").to_string_lossy().into_owned();
     for crash_after in [3u32, 9, 15] {
         let status = Command::new(WORKER)
-            .args([&db, &PROJECTS.to_string(), "--crash-after", &crash_after.to_string()])
+            .args([
+                &db,
+                &PROJECTS.to_string(),
+                "--crash-after",
+                &crash_after.to_string(),
+            ])
             .status()
             .unwrap();
         assert!(!status.success(), "the worker was killed");

@@ -339,7 +339,11 @@ async fn refusals_have_codes_and_change_nothing() {
         .credit_bank_transfer(code(), &Actor::System, "PB-X", m("1"), None)
         .await
         .unwrap_err();
-    assert_eq!(unknown.code(), "project.not_found", "no stream is created for a stranger");
+    assert_eq!(
+        unknown.code(),
+        "project.not_found",
+        "no stream is created for a stranger"
+    );
     assert!(w.engine.projects().await.unwrap().is_empty());
     open(&w).await;
     let before = w.engine.audit_trail(code()).await.unwrap().len();

@@ -17,13 +17,16 @@ use billing_store::SqliteStore;
 use chrono::TimeZone;
 
 fn fixture() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../billing-core/tests/data/billing_section.json")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../billing-core/tests/data/billing_section.json")
 }
 
 #[tokio::test]
 async fn the_shared_scenario_produces_the_committed_section() {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(dir.path().join("billing.db")).await.unwrap();
+    let store = SqliteStore::open(dir.path().join("billing.db"))
+        .await
+        .unwrap();
     let now = KYIV
         .with_ymd_and_hms(2026, 3, 16, 10, 0, 0)
         .single()
@@ -39,7 +42,12 @@ async fn the_shared_scenario_produces_the_committed_section() {
         phone: "050 123 45 67".parse().unwrap(),
     };
     engine
-        .open_project(code, owner, &TariffCode::new("start").unwrap(), BillingPeriod::Monthly)
+        .open_project(
+            code,
+            owner,
+            &TariffCode::new("start").unwrap(),
+            BillingPeriod::Monthly,
+        )
         .await
         .unwrap();
     engine.record_usage(code, 120, 45).await.unwrap();
@@ -61,5 +69,8 @@ async fn the_shared_scenario_produces_the_committed_section() {
     }
     let committed = std::fs::read_to_string(fixture()).expect("run once with UPDATE_FIXTURES=1");
     let committed: BillingSection = serde_json::from_str(&committed).unwrap();
-    assert_eq!(committed, section, "the committed fixture is stale: run with UPDATE_FIXTURES=1");
+    assert_eq!(
+        committed, section,
+        "the committed fixture is stale: run with UPDATE_FIXTURES=1"
+    );
 }

@@ -162,10 +162,19 @@ const DENSE_LIMIT: u32 = 1 << 20;
 /// sequence: one memory access per lookup.
 #[derive(Debug, Clone, Default)]
 pub struct InvoiceBook {
-    projects: HashMap<(InvoicePrefix, ServiceCode), Vec<Slot>, rustc_hash::FxBuildHasher>,
+    projects: HashMap<u64, Vec<Slot>, rustc_hash::FxBuildHasher>,
     sparse: HashMap<InvoiceNumber, InvoiceFacts, rustc_hash::FxBuildHasher>,
     prefixes: Vec<InvoicePrefix>,
     len: usize,
+}
+
+/// The prefix and the service code packed into one key (5 bits a letter, 17 bits the code).
+fn project_key(n: &InvoiceNumber) -> u64 {
+    let mut k = 0u64;
+    for b in n.prefix().as_str().bytes() {
+        k = (k << 5) | u64::from(b - b'A' + 1);
+    }
+    (k << 17) | u64::from(n.service_code().value())
 }
 
 fn status_code(s: InvoiceStatus) -> u8 {
@@ -183,10 +192,7 @@ impl InvoiceBook {
         for (i, r) in records.iter().enumerate() {
             let n = r.invoice_number;
             let duplicate = if n.sequence() <= DENSE_LIMIT {
-                let v = book
-                    .projects
-                    .entry((n.prefix(), n.service_code()))
-                    .or_default();
+                let v = book.projects.entry(project_key(&n)).or_default();
                 let at = n.sequence() as usize;
                 if v.len() <= at {
                     v.resize(at + 1, Slot::default());
@@ -246,7 +252,7 @@ impl InvoiceLookup for InvoiceBook {
         }
         let slot = self
             .projects
-            .get(&(number.prefix(), number.service_code()))?
+            .get(&project_key(number))?
             .get(number.sequence() as usize)?;
         let status = match slot.status {
             1 => InvoiceStatus::Open,

@@ -46,15 +46,28 @@
 //! Notifications are inserted in the batch's transaction, so a crash between deciding and sending
 //! loses nothing. [`ProjectStore::next_notifications`] returns the unacknowledged ones oldest first
 //! (by outbox id); [`ProjectStore::acknowledge`] marks them sent (they stay in the table with the
-//! acknowledgement time, and are never returned again; unknown ids are ignored). Delivery to the
-//! drainer is at least once: a drainer that crashes before acknowledging gets the same items again.
+//! acknowledgement time, and are never returned again; unknown ids are ignored). Outbox rows are
+//! never deleted, so an id is never reused. Delivery to the drainer is at least once: a drainer that
+//! crashes between sending and acknowledging gets the same items again (it may dedupe by outbox id);
+//! once acknowledged, an item never comes back.
 //!
-//! # SQLite durability
-//! The file runs in WAL mode with `synchronous=NORMAL`: a commit does not wait for the disk, so a
-//! power loss (not a process crash) may lose the last commits before the next checkpoint, but never
-//! leaves the database inconsistent or a batch half written. Several processes may share the file
-//! (the backend and a finance script): a busy timeout ([`sqlite::DEFAULT_BUSY_TIMEOUT`]) makes a
-//! writer wait for the lock instead of failing with `SQLITE_BUSY`.
+//! # SQLite durability and speed
+//! The file runs in WAL mode with `synchronous=NORMAL`: a commit does not wait for the disk, and the
+//! WAL is flushed at checkpoints (every [`sqlite::WAL_AUTOCHECKPOINT_PAGES`] pages, about 40 MB). A
+//! killed process loses nothing it committed. A power loss or an OS crash may lose the commits since
+//! the last checkpoint, but never leaves the database inconsistent or a batch half written: the
+//! store comes back as it was at an earlier commit (whose later work the engine then redoes; a
+//! notification already sent from a lost commit may be decided again). Where that is not acceptable,
+//! [`SqliteOptions::full_sync`] makes every commit wait for the disk (`synchronous=FULL`). Several
+//! processes may share the file (the backend and a finance script): a busy timeout
+//! ([`sqlite::DEFAULT_BUSY_TIMEOUT`]) makes a writer wait for another process's lock instead of
+//! failing with `SQLITE_BUSY`. Within a process, one connection writes and a small pool reads. A
+//! batch is written in one multi-statement call (the version check and every insert, each of which
+//! must change a row); a batch refused there is rolled back and redone statement by statement, which
+//! names the reason.
+//!
+//! PostgreSQL's durability is the server's (`synchronous_commit`, `fsync`); the store changes no
+//! setting.
 //!
 //! # Schema migrations
 //! Plain SQL run by [`ProjectStore::migrate`] (idempotent; recorded in `billing_schema_migrations`),
@@ -79,7 +92,7 @@ pub use billing_core::ports::{
 };
 pub use memory::MemoryStore;
 pub use postgres::PgStore;
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteOptions, SqliteStore};
 
 /// Opens a store from a URL or a path, migrated and ready:
 /// - `postgres://...` or `postgresql://...`: PostgreSQL ([`PgStore::connect`]);

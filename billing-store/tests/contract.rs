@@ -756,6 +756,37 @@ async fn sqlite_runs_in_wal_mode_with_normal_sync() {
         .await
         .unwrap();
     assert_eq!(timeout, 30_000);
+    let pages: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+        .fetch_one(s.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        pages,
+        i64::from(billing_store::sqlite::WAL_AUTOCHECKPOINT_PAGES)
+    );
+
+    // Full durability on request: every commit waits for the disk.
+    let full = billing_store::SqliteStore::open_with(
+        dir.path().join("full.sqlite3"),
+        billing_store::SqliteOptions {
+            full_sync: true,
+            busy_timeout: std::time::Duration::from_secs(2),
+        },
+    )
+    .await
+    .unwrap();
+    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(full.pool())
+        .await
+        .unwrap();
+    assert_eq!(sync, 2, "FULL");
+    let timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(full.pool())
+        .await
+        .unwrap();
+    assert_eq!(timeout, 2_000);
+    full.append(plain("00001", 0, json!({}))).await.unwrap();
+    assert_eq!(version(&full, "00001").await, Some(1));
 }
 
 #[tokio::test]

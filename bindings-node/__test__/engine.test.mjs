@@ -73,6 +73,35 @@ function jsForm(value) {
   return value
 }
 
+// Every Engine method and the tests that cover it: a new method fails this until it is tested.
+const METHODS = {
+  open: 'Engine.open',
+  openProject: 'use cases: openProject',
+  recordUsage: 'use cases: recordUsage',
+  billingSection: 'the shared scenario; the clock port',
+  creditBankTransfer: 'use cases: creditBankTransfer, partial payment, overpayment',
+  paymentLink: 'use cases: paymentLink',
+  bindCard: 'use cases: bindCard, then the acquirer webhook',
+  acquirerWebhook: 'use cases: bindCard, then the acquirer webhook',
+  applyPaymentEvent: 'use cases: applyPaymentEvent',
+  runDaily: 'use cases: runDaily',
+  nextNotifications: 'use cases: nextNotifications and acknowledge',
+  acknowledge: 'use cases: nextNotifications and acknowledge',
+  auditTrail: 'use cases: auditTrail',
+  projects: 'use cases: projects',
+  admin: 'use cases: admin',
+  account: 'use cases: account',
+  lookupRequisites: 'the registry lookup port',
+}
+
+test('every Engine method is covered here', () => {
+  const methods = [
+    ...Object.getOwnPropertyNames(Engine).filter((n) => typeof Engine[n] === 'function'),
+    ...Object.getOwnPropertyNames(Engine.prototype).filter((n) => n !== 'constructor'),
+  ]
+  assert.deepEqual(methods.sort(), Object.keys(METHODS).sort())
+})
+
 describe('the shared scenario', () => {
   test('produces the committed billing section (billing-core/tests/data/billing_section.json)', async () => {
     const fixture = JSON.parse(

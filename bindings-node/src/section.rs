@@ -49,6 +49,79 @@ pub struct BillingSection {
     pub open_credit: String,
     /// Invoices, newest first.
     pub invoices: Vec<SectionInvoice>,
+    /// The buyer's requisites that acts are addressed to, when saved.
+    pub requisites: Option<SectionRequisites>,
+    /// The Vchasno integration.
+    pub vchasno: SectionVchasno,
+    /// Acts of completed work, newest month first.
+    pub acts: Vec<SectionAct>,
+}
+
+/// The saved requisites.
+#[napi(object, object_from_js = false, use_nullable = true)]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionRequisites {
+    /// ЄДРПОУ or РНОКПП.
+    pub tax_id: String,
+    /// Whether it is a company (ЄДРПОУ) rather than a sole proprietor.
+    pub company: bool,
+    /// The IBAN.
+    pub iban: String,
+    /// The bank, from the IBAN's МФО, when known.
+    pub bank_name: Option<String>,
+    /// Company name or the proprietor's full name.
+    pub name: String,
+    /// Address.
+    pub address: String,
+    /// Director (companies).
+    pub director: Option<String>,
+    /// The 12-digit VAT payer number, for a VAT payer.
+    pub vat_number: Option<String>,
+    /// The single-tax group, for a single-tax payer.
+    pub single_tax_group: Option<u32>,
+    /// The tax status as printed.
+    pub tax_status: String,
+}
+
+/// The Vchasno integration's state.
+#[napi(object, object_from_js = false, use_nullable = true)]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionVchasno {
+    /// Whether it is activated (requisites are then read-only).
+    pub activated: bool,
+    /// Since when.
+    #[napi(ts_type = "Date")]
+    pub since: Option<Instant>,
+    /// The company's name in Vchasno.
+    pub vchasno_name: Option<String>,
+}
+
+/// One act of completed work.
+#[napi(object, object_from_js = false, use_nullable = true)]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionAct {
+    /// `A-11111-2026-10`.
+    pub number: String,
+    /// The billing month, `2026-10`.
+    pub month: String,
+    /// The act's date (the month's last day), `YYYY-MM-DD`.
+    pub date: String,
+    /// The total, VAT included: a decimal string.
+    pub total: String,
+    /// The VAT included, if any: a decimal string.
+    pub vat: Option<String>,
+    /// The total in words.
+    pub total_in_words: String,
+    /// `prepared`, or the Vchasno status.
+    #[napi(
+        ts_type = "'prepared' | 'uploaded' | 'sent' | 'signed_by_us' | 'signed_by_recipient' | 'signed_by_both' | 'rejected' | 'annulled'"
+    )]
+    pub status: String,
+    /// Vchasno's document id, once uploaded.
+    pub document_id: Option<String>,
 }
 
 /// A connected domain.

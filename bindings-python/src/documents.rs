@@ -6,8 +6,8 @@ use std::str::FromStr;
 use billing_core as core;
 use pyo3::prelude::*;
 use pyo3::pyclass::boolean_struct::True;
-use pyo3::PyClass;
 use pyo3::types::PyString;
+use pyo3::PyClass;
 
 use crate::errors::{qr_err, to_py_err};
 use crate::ids::PyInvoiceNumber;
@@ -74,7 +74,7 @@ impl PyPaymentQr {
         Ok(Self(core::PaymentQr {
             format: format_of(format)?,
             receiver_name,
-            iban: value_arg(iban, |w: &PyIban| w.0.clone())?,
+            iban: value_arg(iban, |w: &PyIban| w.0)?,
             receiver_code: value_arg(receiver_code, |w: &PyTaxId| w.0)?,
             amount: money_arg(amount)?,
             invoice: value_arg(invoice, |w: &PyInvoiceNumber| w.0)?,
@@ -98,7 +98,7 @@ impl PyPaymentQr {
     /// Our IBAN.
     #[getter]
     fn iban(&self) -> PyIban {
-        PyIban(self.0.iban.clone())
+        PyIban(self.0.iban)
     }
 
     /// Our ЄДРПОУ or РНОКПП.

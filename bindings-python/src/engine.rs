@@ -13,8 +13,10 @@
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use billing_core as core;
 use billing_core::admin::OwnerContact;
@@ -48,6 +50,48 @@ fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start the tokio runtime: {e}")))
 }
 
+/// Set by the interpreter's `atexit` (see [`before_exit`]): runtime threads stop calling Python.
+static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
+/// How many runtime threads are calling Python right now.
+static ATTACHED: AtomicUsize = AtomicUsize::new(0);
+
+/// Decrements [`ATTACHED`] when dropped.
+struct Attached;
+
+impl Drop for Attached {
+    fn drop(&mut self) {
+        ATTACHED.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs `f` with the GIL from a runtime thread, or returns `None` once the interpreter is shutting
+/// down: a thread that takes the GIL while Python finalizes crashes the process.
+fn with_python<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
+    if SHUTTING_DOWN.load(Ordering::SeqCst) {
+        return None;
+    }
+    ATTACHED.fetch_add(1, Ordering::SeqCst);
+    let _attached = Attached;
+    if SHUTTING_DOWN.load(Ordering::SeqCst) {
+        return None;
+    }
+    Some(Python::attach(f))
+}
+
+/// Called by `atexit` (registered in `billing_core.engine`): runtime threads stop calling Python,
+/// and those inside Python finish (up to 5 s) before the interpreter finalizes. Engine calls still
+/// running on the runtime complete without reporting back.
+#[pyfunction]
+pub fn _before_exit(py: Python<'_>) {
+    SHUTTING_DOWN.store(true, Ordering::SeqCst);
+    py.detach(|| {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while ATTACHED.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+}
+
 /// The payload a Python clock unwinds with when it fails: the Python exception, raised again from the
 /// engine call (the use case stops at the clock, before anything is written).
 struct ClockFailed(PyErr);
@@ -58,7 +102,8 @@ struct PyClock(Py<PyAny>);
 
 impl Clock for PyClock {
     fn now(&self) -> DateTime<Utc> {
-        let now = Python::attach(|py| self.0.call0(py)?.extract::<DateTime<Utc>>(py));
+        let now = with_python(|py| self.0.call0(py)?.extract::<DateTime<Utc>>(py))
+            .unwrap_or_else(|| Err(PyRuntimeError::new_err("the interpreter is shutting down")));
         match now {
             Ok(now) => now,
             // The port cannot fail; unwind to the call's `Guarded` wrapper, which raises the error.
@@ -127,18 +172,15 @@ where
     let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
     rt.spawn(async move {
         let result = Guarded(Box::pin(fut)).await;
-        Python::attach(|py| {
+        with_python(|py| {
             let outcome = result.and_then(|value| value.into_py_any(py));
             let (ok, value) = match outcome {
                 Ok(value) => (true, value),
                 Err(e) => (false, e.into_value(py).into_any()),
             };
             // Fails only when the loop is closed: then nobody awaits the result.
-            let _ = loop_ref.call_method1(
-                py,
-                "call_soon_threadsafe",
-                (resolve, future_ref, ok, value),
-            );
+            let _ =
+                loop_ref.call_method1(py, "call_soon_threadsafe", (resolve, future_ref, ok, value));
         });
     });
     Ok(future)
@@ -283,6 +325,7 @@ macro_rules! engine_ops {
 
             $(
                 $(#[$meta])*
+                #[allow(clippy::too_many_arguments)]
                 fn $name(&self, py: Python<'_>, $($arg: $ty),*) -> PyResult<$out> {
                     let $engine = self.engine.clone();
                     run_blocking::<$out>(py, async move $body)
@@ -291,6 +334,7 @@ macro_rules! engine_ops {
                 $(#[$meta])*
                 #[doc = ""]
                 #[doc = "As an `asyncio.Future` of the running loop."]
+                #[allow(clippy::too_many_arguments)]
                 fn $name_async<'py>(
                     &self,
                     py: Python<'py>,

@@ -100,7 +100,7 @@ mod _native {
     #[pymodule_export]
     use crate::documents::{amount_in_words, PyNbuQrFields, PyPaymentQr};
     #[pymodule_export]
-    use crate::engine::{open_engine, open_engine_async, NativeEngine};
+    use crate::engine::{_before_exit, open_engine, open_engine_async, NativeEngine};
     #[pymodule_export]
     use crate::ids::{PyInvoiceNumber, PyServiceCode};
     #[pymodule_export]

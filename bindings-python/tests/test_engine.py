@@ -189,7 +189,7 @@ def test_bind_card_gives_a_page(opened: Engine) -> None:
 def test_execute_runs_raw_commands(opened: Engine) -> None:
     # The core's command JSON, as stored: a domain is both its spellings.
     domain_json = {"unicode": "shop.com.ua", "ascii": "shop.com.ua"}
-    command = {"aggregate": "admin", "command": {"command": "add_domain", "domain": domain_json}}
+    command: dict[str, Any] = {"aggregate": "admin", "command": {"command": "add_domain", "domain": domain_json}}
     applied = opened.execute(CODE, command, actor=Actor.owner())
     assert [(e.aggregate, e.type) for e in applied.events] == [(bc.Aggregate.ADMIN, "domain_added")]
     (domain,) = opened.billing_section(CODE).domains
@@ -344,32 +344,54 @@ def many_projects(clock: ManualClock) -> Iterator[Engine]:
     yield engine
 
 
-def test_blocking_calls_release_the_gil(many_projects: Engine, clock: ManualClock) -> None:
-    """A Python thread keeps running while a long engine call works in Rust."""
-    clock.set(datetime(2026, 3, 27, 10, tzinfo=KYIV_WINTER))
-    ticks = 0
-    stop = threading.Event()
+BLOCKER = """
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+sys.stdin.readline()
+connection.execute("COMMIT")
+"""
 
-    def ticker() -> None:
-        nonlocal ticks
-        while not stop.is_set():
-            ticks += 1
-            time.sleep(0.0005)
 
-    thread = threading.Thread(target=ticker)
+def test_blocking_calls_release_the_gil(tmp_path: Path, clock: ManualClock) -> None:
+    """While a blocking call waits in Rust, other Python threads run: here the only thread that can
+    let the call finish. Another process holds SQLite's write lock, so the engine's write waits (its
+    busy timeout is 30 s); a Python thread tells that process to commit after 0.2 s. Were the GIL
+    held during the call, that thread could not run, and the call would fail after 30 s."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "billing.db"
+    engine = Engine.open(db, clock=clock)
+    engine.open_project(CODE, OWNER, "start")
+    blocker = subprocess.Popen(
+        [sys.executable, "-c", BLOCKER, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert blocker.stdin is not None and blocker.stdout is not None
+    assert blocker.stdout.readline().strip() == "locked"
+    released_at: list[float] = []
+
+    def release() -> None:
+        time.sleep(0.2)
+        released_at.append(time.perf_counter())
+        assert blocker.stdin is not None
+        blocker.stdin.write("commit\n")
+        blocker.stdin.flush()
+
+    thread = threading.Thread(target=release)
+    started = time.perf_counter()
     thread.start()
     try:
-        time.sleep(0.01)
-        started, before = time.perf_counter(), ticks
-        report = many_projects.run_daily()
-        elapsed, during = time.perf_counter() - started, ticks - before
+        applied = engine.record_usage(CODE, 120, 45)
+        returned = time.perf_counter()
     finally:
-        stop.set()
         thread.join()
-    assert report.projects == 120 and report.blocked == 120
-    # Holding the GIL, the ticker could not tick at all during the call (it needs the GIL to wake).
-    assert elapsed > 0.02, "the call is long enough to tell"
-    assert during >= 5, (elapsed, during)
+        blocker.communicate(timeout=30)
+    assert not applied.already_applied
+    # The call waited for the lock, which only the other Python thread could have released.
+    assert released_at and started + 0.2 <= released_at[0] <= returned
+    assert returned - started < 10
 
 
 def test_threads_share_one_engine(opened: Engine) -> None:
@@ -404,3 +426,34 @@ def test_a_cancelled_call_still_completes_once(opened: Engine) -> None:
 
     asyncio.run(cancel_it())
     assert opened.credit_bank_transfer(CODE, "PB-c", "309.68", FIRST).already_applied
+
+
+EXIT_SCRIPT = """
+import asyncio
+from datetime import datetime, timezone
+import billing_core as bc
+
+clock = bc.ManualClock(datetime(2026, 3, 16, 8, tzinfo=timezone.utc))
+engine = bc.Engine.open("memory:", clock=clock)
+engine.open_project("11111", bc.Owner("Олена Коваль", "olena@shop.ua", "050 123 45 67"), "start")
+
+async def main() -> None:
+    await asyncio.gather(*(engine.billing_section_async("11111") for _ in range(64)))
+    # Left running when the loop closes: they finish on the runtime without reporting back.
+    for _ in range(64):
+        asyncio.ensure_future(engine.billing_section_async("11111"))
+
+asyncio.run(main())
+print("done")
+"""
+
+
+def test_the_interpreter_exits_cleanly_with_runtime_threads_busy() -> None:
+    """Runtime threads calling the Python clock or resolving futures must not take the GIL while
+    the interpreter finalizes (that aborts the process)."""
+    import subprocess
+    import sys
+
+    for _ in range(6):
+        run = subprocess.run([sys.executable, "-c", EXIT_SCRIPT], capture_output=True, text=True, timeout=60)
+        assert (run.returncode, run.stdout.strip()) == (0, "done"), run.stderr[-2000:]

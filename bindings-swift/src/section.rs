@@ -107,6 +107,69 @@ pub struct BillingSection {
     pub open_credit: Decimal,
     /// Invoices, newest first.
     pub invoices: Vec<SectionInvoice>,
+    /// The buyer's requisites that acts are addressed to, when saved.
+    pub requisites: Option<SectionRequisites>,
+    /// The Vchasno integration.
+    pub vchasno: SectionVchasno,
+    /// Acts of completed work, newest month first.
+    pub acts: Vec<SectionAct>,
+}
+
+/// The saved requisites.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct SectionRequisites {
+    /// ЄДРПОУ or РНОКПП.
+    pub tax_id: String,
+    /// Whether it is a company (ЄДРПОУ) rather than a sole proprietor.
+    pub company: bool,
+    /// The IBAN.
+    pub iban: String,
+    /// The bank, from the IBAN's МФО, when known.
+    pub bank_name: Option<String>,
+    /// Company name or the proprietor's full name.
+    pub name: String,
+    /// Address.
+    pub address: String,
+    /// Director (companies).
+    pub director: Option<String>,
+    /// The 12-digit VAT payer number, for a VAT payer.
+    pub vat_number: Option<String>,
+    /// The single-tax group, for a single-tax payer.
+    pub single_tax_group: Option<u8>,
+    /// The tax status as printed.
+    pub tax_status: String,
+}
+
+/// The Vchasno integration's state.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct SectionVchasno {
+    /// Whether it is activated (requisites are then read-only).
+    pub activated: bool,
+    /// Since when.
+    pub since: Option<SystemTime>,
+    /// The company's name in Vchasno.
+    pub vchasno_name: Option<String>,
+}
+
+/// One act of completed work.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct SectionAct {
+    /// `A-11111-2026-10`.
+    pub number: String,
+    /// The billing month, `2026-10`.
+    pub month: String,
+    /// The act's date (the month's last day).
+    pub date: CalendarDate,
+    /// The total, VAT included.
+    pub total: Decimal,
+    /// The VAT included, if any.
+    pub vat: Option<Decimal>,
+    /// The total in words.
+    pub total_in_words: String,
+    /// `prepared`, or the Vchasno status (`uploaded` ... `signed_by_both`, `rejected`, `annulled`).
+    pub status: String,
+    /// Vchasno's document id, once uploaded.
+    pub document_id: Option<String>,
 }
 
 /// A connected domain.
@@ -321,6 +384,9 @@ impl From<core::BillingSection> for BillingSection {
             total_owed,
             open_credit,
             invoices,
+            requisites,
+            vchasno,
+            acts,
         } = section;
         BillingSection {
             service_code: service_code.to_string(),
@@ -341,6 +407,9 @@ impl From<core::BillingSection> for BillingSection {
             total_owed: amount(total_owed),
             open_credit: amount(open_credit),
             invoices: invoices.into_iter().map(SectionInvoice::from).collect(),
+            requisites: requisites.map(SectionRequisites::from),
+            vchasno: vchasno.into(),
+            acts: acts.into_iter().map(SectionAct::from).collect(),
         }
     }
 }
@@ -514,6 +583,75 @@ impl From<core::SectionLink> for SectionLink {
             id,
             url,
             expires_at: instant(expires_at),
+        }
+    }
+}
+
+impl From<core::SectionRequisites> for SectionRequisites {
+    fn from(r: core::SectionRequisites) -> SectionRequisites {
+        let core::SectionRequisites {
+            tax_id,
+            company,
+            iban,
+            bank_name,
+            name,
+            address,
+            director,
+            vat_number,
+            single_tax_group,
+            tax_status,
+        } = r;
+        SectionRequisites {
+            tax_id,
+            company,
+            iban,
+            bank_name,
+            name,
+            address,
+            director,
+            vat_number,
+            single_tax_group,
+            tax_status,
+        }
+    }
+}
+
+impl From<core::SectionVchasno> for SectionVchasno {
+    fn from(v: core::SectionVchasno) -> SectionVchasno {
+        let core::SectionVchasno {
+            activated,
+            since,
+            vchasno_name,
+        } = v;
+        SectionVchasno {
+            activated,
+            since: since.map(instant),
+            vchasno_name,
+        }
+    }
+}
+
+impl From<core::SectionAct> for SectionAct {
+    fn from(a: core::SectionAct) -> SectionAct {
+        let core::SectionAct {
+            number,
+            month,
+            date,
+            total,
+            vat,
+            total_in_words,
+            status,
+            document_id,
+        } = a;
+        SectionAct {
+            number,
+            month,
+            date,
+            total: amount(total),
+            vat: vat.map(amount),
+            total_in_words,
+            status,
+            document_id,
         }
     }
 }

@@ -335,7 +335,9 @@ impl Hasher for FxHasher {
     }
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply leaves the low bits (the table position) poorly mixed: rotate the well-mixed
+        // high bits down, as rustc-hash 2 does.
+        self.0.rotate_left(26)
     }
 }
 
@@ -388,33 +390,64 @@ where
         linked: HashSet::default(),
     };
     let mut out: Vec<Decision> = Vec::with_capacity(lines.len());
-    for (i, line) in lines.iter().enumerate() {
-        let d = decide_one(i, line, lines, &out, lookup, &mut batch, &mut references);
-        if let Some(index) = batch.by_amount.as_mut() {
-            if is_plain_incoming(line) {
-                index
-                    .entry((line.amount.kopiyky(), line.currency))
-                    .or_default()
-                    .push(i as u32);
-            }
+    // Lines go in blocks: first the references and the invoice facts of the whole block (pure and
+    // independent per line, so the processor overlaps the memory accesses of the lookups), then
+    // the rules in order, line by line.
+    let mut refs = [References::None; BLOCK];
+    let mut facts: [Option<InvoiceFacts>; BLOCK] = [None; BLOCK];
+    for (b, block) in lines.chunks(BLOCK).enumerate() {
+        let base = b * BLOCK;
+        for (k, line) in block.iter().enumerate() {
+            refs[k] = if needs_references(line) {
+                references(base + k, line)
+            } else {
+                References::None
+            };
         }
-        out.push(d);
+        for k in 0..block.len() {
+            facts[k] = match refs[k] {
+                References::One(n) if is_plain_incoming(&block[k]) => lookup.invoice(&n),
+                _ => None,
+            };
+        }
+        for (k, line) in block.iter().enumerate() {
+            let i = base + k;
+            let d = decide_one(i, line, lines, &out, lookup, &mut batch, refs[k], facts[k]);
+            if let Some(index) = batch.by_amount.as_mut() {
+                if is_plain_incoming(line) {
+                    index
+                        .entry((line.amount.kopiyky(), line.currency))
+                        .or_default()
+                        .push(i as u32);
+                }
+            }
+            out.push(d);
+        }
     }
     out
 }
 
-fn decide_one<'a, L, F>(
+/// Lines decided per block.
+const BLOCK: usize = 32;
+
+/// Whether the decision reads the line's references (booked lines coming in, and reversals).
+fn needs_references(line: &BankLine<'_>) -> bool {
+    line.status == LineStatus::Booked && (line.reversal || line.direction == Direction::Credit)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decide_one<'a, L>(
     i: usize,
     line: &'a BankLine<'a>,
     lines: &'a [BankLine<'a>],
     earlier: &[Decision],
     lookup: &L,
     batch: &mut Batch<'a>,
-    references: &mut F,
+    refs: References,
+    facts: Option<InvoiceFacts>,
 ) -> Decision
 where
     L: InvoiceLookup + ?Sized,
-    F: FnMut(usize, &BankLine<'_>) -> References,
 {
     match line.status {
         LineStatus::Pending => {
@@ -438,7 +471,7 @@ where
         let link = link_reversal(i, line, lines, earlier, lookup, batch);
         return Decision::Review {
             reason: ReviewReason::Reversal,
-            reference: references(i, line).one(),
+            reference: refs.one(),
             reverses: link.map(Box::new),
         };
     }
@@ -451,7 +484,6 @@ where
     if lookup.already_processed(line) {
         return Decision::AlreadyProcessed;
     }
-    let refs = references(i, line);
     let reference = refs.one();
     if batch.ids.insert((&line.id, false), i as u32).is_some() {
         return Decision::review(ReviewReason::DuplicateTransaction, reference);
@@ -467,7 +499,7 @@ where
         References::One(n) => n,
     };
     // Rule 5.
-    let Some(facts) = lookup.invoice(&number) else {
+    let Some(facts) = facts else {
         return Decision::review(ReviewReason::UnknownInvoice, Some(number));
     };
     // Rule 6.

@@ -28,7 +28,9 @@ fn tolerate<T>(r: Result<T, EngineError>) -> Result<Option<T>, EngineError> {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let store_url = args.get(1).ok_or("usage: STORE PROJECTS [--crash-after N]")?;
+    let store_url = args
+        .get(1)
+        .ok_or("usage: STORE PROJECTS [--crash-after N]")?;
     let projects: u32 = args.get(2).ok_or("PROJECTS")?.parse()?;
     let crash_after: Option<u32> = match args.get(3).map(String::as_str) {
         Some("--crash-after") => Some(args.get(4).ok_or("N")?.parse()?),
@@ -64,7 +66,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         tolerate(
             engine
-                .open_project(*code, owner, &TariffCode::new("start")?, BillingPeriod::Monthly)
+                .open_project(
+                    *code,
+                    owner,
+                    &TariffCode::new("start")?,
+                    BillingPeriod::Monthly,
+                )
                 .await,
         )?;
         step();
@@ -79,19 +86,38 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for code in &codes {
         let section = engine.billing_section(*code).await?;
-        for invoice in section.invoices.iter().filter(|i| i.number.sequence() % 2 == 1) {
+        for invoice in section
+            .invoices
+            .iter()
+            .filter(|i| i.number.sequence() % 2 == 1)
+        {
             // The same bank line, seen by every process.
             let tx = format!("TX-{}", invoice.number);
             tolerate(
                 engine
-                    .credit_bank_transfer(*code, &Actor::System, &tx, invoice.total, Some(invoice.number))
+                    .credit_bank_transfer(
+                        *code,
+                        &Actor::System,
+                        &tx,
+                        invoice.total,
+                        Some(invoice.number),
+                    )
                     .await,
             )?;
             step();
         }
-        for invoice in section.invoices.iter().filter(|i| i.number.sequence() % 2 == 0) {
+        for invoice in section
+            .invoices
+            .iter()
+            .filter(|i| i.number.sequence() % 2 == 0)
+        {
             // The same acquirer callback, seen by every process: a link payment.
-            let Some(page) = tolerate(engine.payment_link(*code, &Actor::Owner, invoice.number).await)? else {
+            let Some(page) = tolerate(
+                engine
+                    .payment_link(*code, &Actor::Owner, invoice.number)
+                    .await,
+            )?
+            else {
                 continue;
             };
             let attempt = page.url.rsplit('/').next().ok_or("url")?;
@@ -105,7 +131,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             };
             match engine.apply_payment_event(&event).await {
                 Ok(_) => {}
-                Err(e) if e.code().starts_with("link.") || matches!(e, EngineError::Refused(_)) => {}
+                Err(e) if e.code().starts_with("link.") || matches!(e, EngineError::Refused(_)) => {
+                }
                 Err(e) => return Err(e.into()),
             }
             step();

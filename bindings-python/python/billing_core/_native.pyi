@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal, Self, final
 
 __all__ = [
+    "_before_exit",
     "Edrpou",
     "NativeEngine",
     "NbuQrFields",
@@ -325,6 +326,9 @@ class NbuQrFields:
         """The data lines in the format's order (joined by LF), cleaned and checked."""
     def encode(self) -> str:
         """The URL the QR code carries: the format's prefix and the data in Base64URL."""
+
+def _before_exit() -> None:
+    """Called by ``atexit``: the runtime's threads stop calling Python before it finalizes."""
 
 def open_engine(
     store: str, config_json: str | None = None, clock: Callable[[], datetime.datetime] | None = None

@@ -16,6 +16,7 @@ the engine decides, this module converts.
 """
 
 import asyncio
+import atexit
 import dataclasses
 import json
 import os
@@ -29,6 +30,7 @@ from typing import Any, Protocol, Self, Union, get_args, get_origin, get_type_hi
 
 from billing_core._native import (
     InvoiceNumber,
+    _before_exit,
     Money,
     NativeEngine,
     ServiceCode,
@@ -69,6 +71,10 @@ __all__ = [
     "SupportsNow",
     "TariffInfo",
 ]
+
+# The runtime's threads stop calling Python (clocks, resolving futures) before the interpreter
+# finalizes; a thread taking the GIL during finalization would crash the process.
+atexit.register(_before_exit)
 
 # ---------------------------------------------------------------------------------------------------
 # Enums: the core's snake_case names as values.
@@ -247,7 +253,7 @@ class _Record:
 
     @classmethod
     def _codec(cls) -> tuple[tuple[str, _Convert, _Convert], ...]:
-        codec = cls.__dict__.get("_codec_cache")
+        codec: tuple[tuple[str, _Convert, _Convert], ...] | None = cls.__dict__.get("_codec_cache")
         if codec is None:
             hints = get_type_hints(cls)
             codec = tuple(
@@ -255,22 +261,24 @@ class _Record:
                 for f in dataclasses.fields(cls)  # type: ignore[arg-type]
             )
             type.__setattr__(cls, "_codec_cache", codec)
-        return codec  # type: ignore[no-any-return]
+            type.__setattr__(cls, "_names_cache", frozenset(name for name, _, _ in codec))
+        return codec
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The record from the engine's JSON as a mapping; ``ValueError`` on a missing or unknown
         key, ``TypeError`` on a value of the wrong JSON type."""
-        if not isinstance(data, Mapping):
+        if not isinstance(data, dict) and not isinstance(data, Mapping):
             raise TypeError(f"{cls.__name__} expects a JSON object, got {data!r}")
         codec = cls._codec()
-        unknown = data.keys() - {name for name, _, _ in codec}
-        if unknown:
-            raise ValueError(f"{cls.__name__}: unknown keys {sorted(unknown)}")
-        try:
-            return cls(**{name: dec(data[name]) for name, dec, _ in codec})
-        except KeyError as e:
-            raise ValueError(f"{cls.__name__}: missing key {e.args[0]!r}") from None
+        names: frozenset[str] = cls.__dict__["_names_cache"]
+        if len(data) != len(names) or not names.issuperset(data):
+            unknown = data.keys() - names
+            if unknown:
+                raise ValueError(f"{cls.__name__}: unknown keys {sorted(unknown)}")
+            missing = sorted(names - data.keys())
+            raise ValueError(f"{cls.__name__}: missing key {missing[0]!r}")
+        return cls(**{name: dec(data[name]) for name, dec, _ in codec})
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Self:
@@ -431,6 +439,52 @@ class Invoice(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Requisites(_Record):
+    """The buyer's saved requisites that acts are addressed to."""
+
+    tax_id: str
+    """ЄДРПОУ or РНОКПП."""
+    company: bool
+    """Whether it is a company (ЄДРПОУ) rather than a sole proprietor."""
+    iban: str
+    bank_name: str | None
+    name: str
+    address: str
+    director: str | None
+    vat_number: str | None
+    """The 12-digit VAT payer number, for a VAT payer."""
+    single_tax_group: int | None
+    tax_status: str
+    """The tax status as printed."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Vchasno(_Record):
+    """The Vchasno integration's state."""
+
+    activated: bool
+    """Whether it is activated (requisites are then read-only)."""
+    since: datetime | None
+    vchasno_name: str | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Act(_Record):
+    """One act of completed work (акт наданих послуг)."""
+
+    number: str
+    month: str
+    """The billing month, ``2026-10``."""
+    date: date
+    total: Decimal
+    vat: Decimal | None
+    total_in_words: str
+    status: str
+    """``prepared``, or the Vchasno status (``uploaded`` ... ``signed_by_both``)."""
+    document_id: str | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class BillingSection(_Record):
     """The billing section of one project: everything the help page shows, in one value.
 
@@ -457,6 +511,12 @@ class BillingSection(_Record):
     """Money kept as credit (overpayments) waiting to be applied or refunded."""
     invoices: tuple[Invoice, ...]
     """Invoices, newest first."""
+    requisites: Requisites | None
+    """The buyer's requisites, when saved."""
+    vchasno: Vchasno
+    """The Vchasno integration."""
+    acts: tuple[Act, ...]
+    """Acts of completed work, newest month first."""
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -472,6 +472,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
+    typealias FfiType = UInt8
+    typealias SwiftType = UInt8
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -1124,6 +1140,18 @@ public struct BillingSection: Equatable, Hashable {
      * Invoices, newest first.
      */
     public var invoices: [SectionInvoice]
+    /**
+     * The buyer's requisites that acts are addressed to, when saved.
+     */
+    public var requisites: SectionRequisites?
+    /**
+     * The Vchasno integration.
+     */
+    public var vchasno: SectionVchasno
+    /**
+     * Acts of completed work, newest month first.
+     */
+    public var acts: [SectionAct]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1172,7 +1200,16 @@ public struct BillingSection: Equatable, Hashable {
          */openCredit: Decimal, 
         /**
          * Invoices, newest first.
-         */invoices: [SectionInvoice]) {
+         */invoices: [SectionInvoice], 
+        /**
+         * The buyer's requisites that acts are addressed to, when saved.
+         */requisites: SectionRequisites?, 
+        /**
+         * The Vchasno integration.
+         */vchasno: SectionVchasno, 
+        /**
+         * Acts of completed work, newest month first.
+         */acts: [SectionAct]) {
         self.serviceCode = serviceCode
         self.asOf = asOf
         self.access = access
@@ -1188,6 +1225,9 @@ public struct BillingSection: Equatable, Hashable {
         self.totalOwed = totalOwed
         self.openCredit = openCredit
         self.invoices = invoices
+        self.requisites = requisites
+        self.vchasno = vchasno
+        self.acts = acts
     }
 
     
@@ -1220,7 +1260,10 @@ public struct FfiConverterTypeBillingSection: FfiConverterRustBuffer {
                 paymentMethod: FfiConverterTypeSectionPaymentMethod.read(from: &buf), 
                 totalOwed: FfiConverterTypeDecimal.read(from: &buf), 
                 openCredit: FfiConverterTypeDecimal.read(from: &buf), 
-                invoices: FfiConverterSequenceTypeSectionInvoice.read(from: &buf)
+                invoices: FfiConverterSequenceTypeSectionInvoice.read(from: &buf), 
+                requisites: FfiConverterOptionTypeSectionRequisites.read(from: &buf), 
+                vchasno: FfiConverterTypeSectionVchasno.read(from: &buf), 
+                acts: FfiConverterSequenceTypeSectionAct.read(from: &buf)
         )
     }
 
@@ -1240,6 +1283,9 @@ public struct FfiConverterTypeBillingSection: FfiConverterRustBuffer {
         FfiConverterTypeDecimal.write(value.totalOwed, into: &buf)
         FfiConverterTypeDecimal.write(value.openCredit, into: &buf)
         FfiConverterSequenceTypeSectionInvoice.write(value.invoices, into: &buf)
+        FfiConverterOptionTypeSectionRequisites.write(value.requisites, into: &buf)
+        FfiConverterTypeSectionVchasno.write(value.vchasno, into: &buf)
+        FfiConverterSequenceTypeSectionAct.write(value.acts, into: &buf)
     }
 }
 
@@ -1682,7 +1728,7 @@ public func FfiConverterTypePaymentQrCode_lower(_ value: PaymentQrCode) -> RustB
  */
 public struct PaymentQrRequest: Equatable, Hashable {
     /**
-     * The format: `V002` unless the bank asks for 003.
+     * The format: 002 (`.v002` in Swift) unless the bank asks for 003.
      */
     public var format: NbuQrFormat
     /**
@@ -1718,7 +1764,7 @@ public struct PaymentQrRequest: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The format: `V002` unless the bank asks for 003.
+         * The format: 002 (`.v002` in Swift) unless the bank asks for 003.
          */format: NbuQrFormat, 
         /**
          * The receiver's name, as on the invoice (`ТОВ "Хорошоп"`).
@@ -1882,6 +1928,135 @@ public func FfiConverterTypeRnokpp_lift(_ buf: RustBuffer) throws -> Rnokpp {
 #endif
 public func FfiConverterTypeRnokpp_lower(_ value: Rnokpp) -> RustBuffer {
     return FfiConverterTypeRnokpp.lower(value)
+}
+
+
+/**
+ * One act of completed work.
+ */
+public struct SectionAct: Equatable, Hashable {
+    /**
+     * `A-11111-2026-10`.
+     */
+    public var number: String
+    /**
+     * The billing month, `2026-10`.
+     */
+    public var month: String
+    /**
+     * The act's date (the month's last day).
+     */
+    public var date: CalendarDate
+    /**
+     * The total, VAT included.
+     */
+    public var total: Decimal
+    /**
+     * The VAT included, if any.
+     */
+    public var vat: Decimal?
+    /**
+     * The total in words.
+     */
+    public var totalInWords: String
+    /**
+     * `prepared`, or the Vchasno status (`uploaded` ... `signed_by_both`, `rejected`, `annulled`).
+     */
+    public var status: String
+    /**
+     * Vchasno's document id, once uploaded.
+     */
+    public var documentId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `A-11111-2026-10`.
+         */number: String, 
+        /**
+         * The billing month, `2026-10`.
+         */month: String, 
+        /**
+         * The act's date (the month's last day).
+         */date: CalendarDate, 
+        /**
+         * The total, VAT included.
+         */total: Decimal, 
+        /**
+         * The VAT included, if any.
+         */vat: Decimal?, 
+        /**
+         * The total in words.
+         */totalInWords: String, 
+        /**
+         * `prepared`, or the Vchasno status (`uploaded` ... `signed_by_both`, `rejected`, `annulled`).
+         */status: String, 
+        /**
+         * Vchasno's document id, once uploaded.
+         */documentId: String?) {
+        self.number = number
+        self.month = month
+        self.date = date
+        self.total = total
+        self.vat = vat
+        self.totalInWords = totalInWords
+        self.status = status
+        self.documentId = documentId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SectionAct: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSectionAct: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SectionAct {
+        return
+            try SectionAct(
+                number: FfiConverterString.read(from: &buf), 
+                month: FfiConverterString.read(from: &buf), 
+                date: FfiConverterTypeCalendarDate.read(from: &buf), 
+                total: FfiConverterTypeDecimal.read(from: &buf), 
+                vat: FfiConverterOptionTypeDecimal.read(from: &buf), 
+                totalInWords: FfiConverterString.read(from: &buf), 
+                status: FfiConverterString.read(from: &buf), 
+                documentId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SectionAct, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.number, into: &buf)
+        FfiConverterString.write(value.month, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.date, into: &buf)
+        FfiConverterTypeDecimal.write(value.total, into: &buf)
+        FfiConverterOptionTypeDecimal.write(value.vat, into: &buf)
+        FfiConverterString.write(value.totalInWords, into: &buf)
+        FfiConverterString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.documentId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSectionAct_lift(_ buf: RustBuffer) throws -> SectionAct {
+    return try FfiConverterTypeSectionAct.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSectionAct_lower(_ value: SectionAct) -> RustBuffer {
+    return FfiConverterTypeSectionAct.lower(value)
 }
 
 
@@ -2688,6 +2863,155 @@ public func FfiConverterTypeSectionPersonalContract_lower(_ value: SectionPerson
 
 
 /**
+ * The saved requisites.
+ */
+public struct SectionRequisites: Equatable, Hashable {
+    /**
+     * ЄДРПОУ or РНОКПП.
+     */
+    public var taxId: String
+    /**
+     * Whether it is a company (ЄДРПОУ) rather than a sole proprietor.
+     */
+    public var company: Bool
+    /**
+     * The IBAN.
+     */
+    public var iban: String
+    /**
+     * The bank, from the IBAN's МФО, when known.
+     */
+    public var bankName: String?
+    /**
+     * Company name or the proprietor's full name.
+     */
+    public var name: String
+    /**
+     * Address.
+     */
+    public var address: String
+    /**
+     * Director (companies).
+     */
+    public var director: String?
+    /**
+     * The 12-digit VAT payer number, for a VAT payer.
+     */
+    public var vatNumber: String?
+    /**
+     * The single-tax group, for a single-tax payer.
+     */
+    public var singleTaxGroup: UInt8?
+    /**
+     * The tax status as printed.
+     */
+    public var taxStatus: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * ЄДРПОУ or РНОКПП.
+         */taxId: String, 
+        /**
+         * Whether it is a company (ЄДРПОУ) rather than a sole proprietor.
+         */company: Bool, 
+        /**
+         * The IBAN.
+         */iban: String, 
+        /**
+         * The bank, from the IBAN's МФО, when known.
+         */bankName: String?, 
+        /**
+         * Company name or the proprietor's full name.
+         */name: String, 
+        /**
+         * Address.
+         */address: String, 
+        /**
+         * Director (companies).
+         */director: String?, 
+        /**
+         * The 12-digit VAT payer number, for a VAT payer.
+         */vatNumber: String?, 
+        /**
+         * The single-tax group, for a single-tax payer.
+         */singleTaxGroup: UInt8?, 
+        /**
+         * The tax status as printed.
+         */taxStatus: String) {
+        self.taxId = taxId
+        self.company = company
+        self.iban = iban
+        self.bankName = bankName
+        self.name = name
+        self.address = address
+        self.director = director
+        self.vatNumber = vatNumber
+        self.singleTaxGroup = singleTaxGroup
+        self.taxStatus = taxStatus
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SectionRequisites: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSectionRequisites: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SectionRequisites {
+        return
+            try SectionRequisites(
+                taxId: FfiConverterString.read(from: &buf), 
+                company: FfiConverterBool.read(from: &buf), 
+                iban: FfiConverterString.read(from: &buf), 
+                bankName: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                address: FfiConverterString.read(from: &buf), 
+                director: FfiConverterOptionString.read(from: &buf), 
+                vatNumber: FfiConverterOptionString.read(from: &buf), 
+                singleTaxGroup: FfiConverterOptionUInt8.read(from: &buf), 
+                taxStatus: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SectionRequisites, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.taxId, into: &buf)
+        FfiConverterBool.write(value.company, into: &buf)
+        FfiConverterString.write(value.iban, into: &buf)
+        FfiConverterOptionString.write(value.bankName, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.address, into: &buf)
+        FfiConverterOptionString.write(value.director, into: &buf)
+        FfiConverterOptionString.write(value.vatNumber, into: &buf)
+        FfiConverterOptionUInt8.write(value.singleTaxGroup, into: &buf)
+        FfiConverterString.write(value.taxStatus, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSectionRequisites_lift(_ buf: RustBuffer) throws -> SectionRequisites {
+    return try FfiConverterTypeSectionRequisites.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSectionRequisites_lower(_ value: SectionRequisites) -> RustBuffer {
+    return FfiConverterTypeSectionRequisites.lower(value)
+}
+
+
+/**
  * The current tariff.
  */
 public struct SectionTariff: Equatable, Hashable {
@@ -2853,6 +3177,85 @@ public func FfiConverterTypeSectionTariff_lift(_ buf: RustBuffer) throws -> Sect
 #endif
 public func FfiConverterTypeSectionTariff_lower(_ value: SectionTariff) -> RustBuffer {
     return FfiConverterTypeSectionTariff.lower(value)
+}
+
+
+/**
+ * The Vchasno integration's state.
+ */
+public struct SectionVchasno: Equatable, Hashable {
+    /**
+     * Whether it is activated (requisites are then read-only).
+     */
+    public var activated: Bool
+    /**
+     * Since when.
+     */
+    public var since: Date?
+    /**
+     * The company's name in Vchasno.
+     */
+    public var vchasnoName: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whether it is activated (requisites are then read-only).
+         */activated: Bool, 
+        /**
+         * Since when.
+         */since: Date?, 
+        /**
+         * The company's name in Vchasno.
+         */vchasnoName: String?) {
+        self.activated = activated
+        self.since = since
+        self.vchasnoName = vchasnoName
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SectionVchasno: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSectionVchasno: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SectionVchasno {
+        return
+            try SectionVchasno(
+                activated: FfiConverterBool.read(from: &buf), 
+                since: FfiConverterOptionTimestamp.read(from: &buf), 
+                vchasnoName: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SectionVchasno, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.activated, into: &buf)
+        FfiConverterOptionTimestamp.write(value.since, into: &buf)
+        FfiConverterOptionString.write(value.vchasnoName, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSectionVchasno_lift(_ buf: RustBuffer) throws -> SectionVchasno {
+    return try FfiConverterTypeSectionVchasno.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSectionVchasno_lower(_ value: SectionVchasno) -> RustBuffer {
+    return FfiConverterTypeSectionVchasno.lower(value)
 }
 
 
@@ -3497,6 +3900,30 @@ public func FfiConverterTypeTaxId_lower(_ value: TaxId) -> RustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
+    typealias SwiftType = UInt8?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt8.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt8.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
     typealias SwiftType = UInt32?
 
@@ -3665,6 +4092,30 @@ fileprivate struct FfiConverterOptionTypeSectionPersonalContract: FfiConverterRu
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSectionRequisites: FfiConverterRustBuffer {
+    typealias SwiftType = SectionRequisites?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSectionRequisites.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSectionRequisites.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSectionTariff: FfiConverterRustBuffer {
     typealias SwiftType = SectionTariff?
 
@@ -3730,6 +4181,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSectionAct: FfiConverterRustBuffer {
+    typealias SwiftType = [SectionAct]
+
+    public static func write(_ value: [SectionAct], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSectionAct.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SectionAct] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SectionAct]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSectionAct.read(from: &buf))
         }
         return seq
     }
@@ -3892,7 +4368,7 @@ public struct FfiConverterTypeDecimal: FfiConverter {
     }
 
     public static func write(_ value: Decimal, into buf: inout [UInt8]) {
-        let builtinValue = (value as NSDecimalNumber).stringValue
+        let builtinValue = value.description
         return FfiConverterString.write(builtinValue, into: &buf)
     }
 
@@ -3902,7 +4378,7 @@ public struct FfiConverterTypeDecimal: FfiConverter {
     }
 
     public static func lower(_ value: Decimal) -> RustBuffer {
-        let builtinValue = (value as NSDecimalNumber).stringValue
+        let builtinValue = value.description
         return FfiConverterString.lower(builtinValue)
     }
 }

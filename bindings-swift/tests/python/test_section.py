@@ -286,7 +286,10 @@ def test_the_core_definition_decides_what_is_valid():
 
 #: The section's top-level fields that are `Option`s in the core: serde reads them as absent when
 #: missing (an older backend), everything else is required.
-OPTIONAL_TOP_LEVEL = {"owner", "tariff"}
+OPTIONAL_TOP_LEVEL = {"owner", "tariff", "requisites"}
+
+
+DEFAULTED_TOP_LEVEL = {"vchasno", "acts"}
 
 
 def test_missing_fields_are_schema_errors():
@@ -294,6 +297,15 @@ def test_missing_fields_are_schema_errors():
         data = {k: v for k, v in FIXTURE.items() if k != key}
         if key in OPTIONAL_TOP_LEVEL:
             assert getattr(decode(data), key) is None, key
+            continue
+        if key in DEFAULTED_TOP_LEVEL:
+            # Added after the first release: an older backend's JSON without them still decodes.
+            section = decode(data)
+            expected = {
+                "acts": [],
+                "vchasno": bf.SectionVchasno(activated=False, since=None, vchasno_name=None),
+            }
+            assert getattr(section, key) == expected[key], key
             continue
         with pytest.raises(bf.BillingError.InvalidInput) as info:
             decode(data)
