@@ -136,10 +136,12 @@ impl Money {
         }
         let mut d = normalized;
         d.rescale(2);
-        let kop = decimal_to_kopiyky(d).ok_or_else(|| MoneyError::OutOfRange {
+        let out_of_range = || MoneyError::OutOfRange {
             input: value.to_string(),
-        })?;
-        Money::from_kopiyky(kop)
+        };
+        let kop = decimal_to_kopiyky(d).ok_or_else(out_of_range)?;
+        // The error names the decimal given, not its kopiyky.
+        Money::from_kopiyky(kop).map_err(|_| out_of_range())
     }
 
     /// The one rounding point: a decimal rounded half away from zero to the kopiyka.
@@ -565,11 +567,7 @@ mod tests {
         assert_eq!(m("1234567.8").to_document_string(), "1 234 567,80 грн");
         assert_eq!(m("12").to_document_string(), "12,00 грн");
         assert_eq!(m("0.05").to_string(), "0.05");
-        assert_eq!(serde_json_like(m("1200.5")), "1200.50");
-    }
-
-    fn serde_json_like(v: Money) -> String {
-        v.to_string()
+        assert_eq!(m("1200.5").to_string(), "1200.50");
     }
 
     #[test]
@@ -586,5 +584,12 @@ mod tests {
             "money.sign"
         );
         assert_eq!(m("1.5").as_decimal().scale(), 2);
+        assert_eq!(
+            Money::from_decimal(Decimal::new(1_000_000_000, 0)),
+            Err(MoneyError::OutOfRange {
+                input: "1000000000".into()
+            }),
+            "the error names the decimal given, not its kopiyky"
+        );
     }
 }

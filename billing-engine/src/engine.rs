@@ -14,7 +14,7 @@ use billing_core::ports::{
 use billing_core::project::{Project, ProjectCommand, ProjectEvent};
 use billing_core::section::BillingSection;
 use billing_core::tariff::{BillingPeriod, TariffCode, UsageSnapshot};
-use billing_core::{Actor, Audited, Error as CoreError, InvoiceNumber, Money, ServiceCode};
+use billing_core::{Actor, Audited, InvoiceNumber, Money, ServiceCode};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -216,7 +216,6 @@ impl Engine {
         records: &[Audited<ProjectEvent>],
         outside: Option<OutsideId>,
     ) -> Result<AppendBatch, EngineError> {
-        let json = |v: &dyn erased::Json| v.to_json();
         let mut events = Vec::with_capacity(records.len());
         let mut notifications = Vec::new();
         let mut invoice_numbers = Vec::new();
@@ -224,7 +223,7 @@ impl Engine {
             events.push(NewEvent {
                 at: r.at,
                 actor: r.actor.clone(),
-                payload: json(&r.event)?,
+                payload: to_json(&r.event)?,
             });
             notifications.extend(r.event.notifications(code));
             if let ProjectEvent::Account(AccountEvent::InvoiceIssued { invoice }) = &r.event {
@@ -235,7 +234,7 @@ impl Engine {
             project: code,
             expected_version: version,
             events,
-            snapshot: json(project)?,
+            snapshot: to_json(project)?,
             outside_ids: outside.into_iter().collect(),
             invoice_numbers,
             notifications,
@@ -854,22 +853,7 @@ fn invalid(message: String) -> EngineError {
     EngineError::Config(message)
 }
 
-/// Serialisation to JSON for the store, with its error mapped.
-mod erased {
-    use billing_core::ports::StoreError;
-
-    pub trait Json {
-        fn to_json(&self) -> Result<serde_json::Value, StoreError>;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn to_json(&self) -> Result<serde_json::Value, StoreError> {
-            serde_json::to_value(self).map_err(|e| StoreError::Corrupt(e.to_string()))
-        }
-    }
-}
-
-#[allow(dead_code)]
-fn _assert_core_error_converts(e: CoreError) -> EngineError {
-    e.into()
+/// JSON for the store, with the serialisation error mapped.
+fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, StoreError> {
+    serde_json::to_value(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
