@@ -8,8 +8,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export CARGO_TARGET_DIR="$ROOT/target"
 export VENV="$ROOT/.venv"
+# A clean clone gains nothing from incremental compilation, and its files take gigabytes of disk.
+[ -n "${CI:-}" ] && export CARGO_INCREMENTAL=0
 start=$(date +%s)
 step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
+# Disk left where the build and the test servers write: a failure for want of space shows here.
+disk() { df -h "$ROOT" "${TMPDIR:-/tmp}" /dev/shm 2>/dev/null | awk 'NR == 1 || !seen[$0]++'; }
 
 step "toolchain check"
 missing=()
@@ -22,6 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 cargo --version; python3 --version; node --version; npm --version
+disk
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -34,6 +39,8 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test"
 cargo test --workspace
+
+disk
 
 step "Python venv"
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
@@ -53,4 +60,5 @@ bash bindings-node/test.sh
 step "Swift binding (uniffi: generation + runtime through uniffi's Python)"
 bash bindings-swift/test.sh
 
+disk
 step "all tests passed"

@@ -1,7 +1,8 @@
 //! Test support: a throwaway PostgreSQL server started from the machine's own binaries, for the
 //! contract tests, the concurrency tests and the benches (of this crate and of the crates above it).
 //!
-//! [`PgServer::start`] runs `initdb` and `pg_ctl start` in a fresh temporary directory on a free
+//! [`PgServer::start`] runs `initdb` and `pg_ctl start` in a fresh temporary directory (in memory,
+//! `/dev/shm`, for the shared test server; see [`Place`]) on a free
 //! loopback port, with the unix socket inside that directory. As root (CI runs as root, and `initdb`
 //! refuses root) the server runs as the `postgres` user through `runuser -u postgres --`, in a
 //! directory that user owns (the user is created with `useradd` if missing). Dropping the server stops
@@ -27,12 +28,42 @@ use sqlx::Connection;
 /// The default place of the machine's PostgreSQL binaries.
 pub const DEFAULT_PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 
-/// Settings for a throwaway test server: no waiting for the disk (it is thrown away anyway).
+/// Settings for a throwaway test server: no waiting for the disk (it is thrown away anyway), and
+/// little write-ahead log kept around (CI machines may have little disk to spare).
 pub const FAST_SETTINGS: &[(&str, &str)] = &[
     ("fsync", "off"),
     ("synchronous_commit", "off"),
     ("full_page_writes", "off"),
+    ("min_wal_size", "4MB"),
+    ("max_wal_size", "64MB"),
 ];
+
+/// Where a server's directory goes: on disk, or in memory (`/dev/shm`) where the machine has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The system's temporary directory (`$TMPDIR` or `/tmp`): what a bench of commits to disk wants.
+    Disk,
+    /// `/dev/shm` where it is a writable directory, else the temporary directory: for tests, which
+    /// then neither wait for nor fill the disk.
+    Memory,
+}
+
+impl Place {
+    fn base_dir(self) -> PathBuf {
+        if let Some(dir) = std::env::var_os("BILLING_PG_TMPDIR") {
+            return PathBuf::from(dir);
+        }
+        let shm = Path::new("/dev/shm");
+        if self == Place::Memory && shm.is_dir() {
+            let probe = shm.join(format!("billing-pg-probe-{}", std::process::id()));
+            if fs::create_dir_all(&probe).is_ok() {
+                let _ = fs::remove_dir_all(&probe);
+                return shm.to_path_buf();
+            }
+        }
+        std::env::temp_dir()
+    }
+}
 
 /// A running throwaway PostgreSQL server.
 #[derive(Debug)]
@@ -88,16 +119,21 @@ impl PgServer {
                     return None;
                 }
                 Some(
-                    PgServer::start(FAST_SETTINGS)
+                    PgServer::start_in(Place::Memory, FAST_SETTINGS)
                         .unwrap_or_else(|e| panic!("cannot start a PostgreSQL test server: {e}")),
                 )
             })
             .as_ref()
     }
 
-    /// Starts a new server with extra `postgresql.conf` settings (e.g. [`FAST_SETTINGS`], or none for
-    /// the defaults: every commit waits for the disk).
+    /// Starts a new server on disk with extra `postgresql.conf` settings (e.g. [`FAST_SETTINGS`], or
+    /// none for the defaults: every commit waits for the disk).
     pub fn start(settings: &[(&str, &str)]) -> Result<PgServer, String> {
+        PgServer::start_in(Place::Disk, settings)
+    }
+
+    /// Starts a new server with its directory in `place` (`$BILLING_PG_TMPDIR` overrides both).
+    pub fn start_in(place: Place, settings: &[(&str, &str)]) -> Result<PgServer, String> {
         let bin = PgServer::find_binaries().ok_or("no PostgreSQL binaries")?;
         let as_postgres = is_root();
         if as_postgres {
@@ -107,7 +143,7 @@ impl PgServer {
         // A free port may be taken between choosing and binding it: try a few.
         for _ in 0..5 {
             let port = free_port()?;
-            let dir = std::env::temp_dir().join(format!(
+            let dir = place.base_dir().join(format!(
                 "billing-pg-{}-{}-{port}",
                 std::process::id(),
                 DATABASES.fetch_add(1, Ordering::Relaxed)
@@ -147,6 +183,8 @@ impl PgServer {
             "UTF8",
             "--no-locale",
             "--no-sync",
+            // 1 MB segments instead of 16 MB: a smaller footprint for a throwaway cluster.
+            "--wal-segsize=1",
         ]))?;
         let mut conf = format!(
             "\nport = {}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\n\
