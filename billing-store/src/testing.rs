@@ -43,8 +43,8 @@ pub const FAST_SETTINGS: &[(&str, &str)] = &[
 pub enum Place {
     /// The system's temporary directory (`$TMPDIR` or `/tmp`): what a bench of commits to disk wants.
     Disk,
-    /// `/dev/shm` where it is a writable directory, else the temporary directory: for tests, which
-    /// then neither wait for nor fill the disk.
+    /// `/dev/shm` where it is a writable directory with 1 GiB free, else the temporary directory: for
+    /// tests, which then neither wait for nor fill the disk.
     Memory,
 }
 
@@ -54,7 +54,8 @@ impl Place {
             return PathBuf::from(dir);
         }
         let shm = Path::new("/dev/shm");
-        if self == Place::Memory && shm.is_dir() {
+        // A container's /dev/shm may be tiny (64 MB): in memory only with room for many databases.
+        if self == Place::Memory && shm.is_dir() && free_kib(shm) >= Some(1 << 20) {
             let probe = shm.join(format!("billing-pg-probe-{}", std::process::id()));
             if fs::create_dir_all(&probe).is_ok() {
                 let _ = fs::remove_dir_all(&probe);
@@ -345,6 +346,13 @@ fn ensure_postgres_user() -> Result<(), String> {
         return Ok(());
     }
     run(Command::new("useradd").args(["--system", "--user-group", "--no-create-home", "postgres"]))
+}
+
+/// Free space on the filesystem holding `dir`, in KiB, as `df -Pk` reports it.
+fn free_kib(dir: &Path) -> Option<u64> {
+    let output = Command::new("df").arg("-Pk").arg(dir).output().ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.lines().nth(1)?.split_whitespace().nth(3)?.parse().ok()
 }
 
 fn free_port() -> Result<u16, String> {
