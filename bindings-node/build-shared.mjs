@@ -42,14 +42,13 @@ mkdirSync(typeDefRoot, { recursive: true })
 const typeDefDir = mkdtempSync(join(typeDefRoot, `${crate}-shared-typedefs-`))
 
 try {
-  // The addon's library target only: with `--all-targets` the crate's test target runs napi-derive
-  // too and both write the same type-definition file at once, which made index.d.ts flaky. After
-  // the workspace build only this crate and the few whose features differ recompile (about 17 s).
+  // Exactly the workspace build's command, so the feature set is the same and only this crate
+  // recompiles (the new type-definition folder). The crate has no test target (`test = false`),
+  // so napi-derive runs once and writes each type definition once.
   const cargoArgs = process.env.BILLING_NODE_CARGO_ARGS?.split(/\s+/).filter(Boolean) ?? [
     'build',
-    '-p',
-    'billing-core-node',
-    '--lib',
+    '--workspace',
+    '--all-targets',
   ]
   execFileSync('cargo', cargoArgs, {
     cwd: metadata.workspace_root,

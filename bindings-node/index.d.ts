@@ -111,6 +111,64 @@ export declare class Engine {
    * `registry` function given to `open`, if any).
    */
   lookupRequisites(taxId: string): Promise<RegistryAnswer>
+  /**
+   * The requisites form for a project: its saved requisites when there are some (and `taxId` is
+   * omitted or the same code), otherwise the registry's record for `taxId` (the `registry`
+   * port). A missing or failing lookup leaves the fields for the owner, with the reason in
+   * `notes`; a malformed `taxId` rejects with its code (`edrpou.checksum`, ...).
+   */
+  requisitesPrefill(serviceCode: string, taxId?: string | null): Promise<RequisitesPrefill>
+  /**
+   * "Save": stores the requisites; the Vchasno integration stays (or becomes) not activated.
+   * A form with bad fields rejects with `requisites.invalid` and saves nothing: the error's
+   * `errors` lists each field with its own code. While Vchasno is activated:
+   * `vchasno.edit_while_active` (deactivate first). The actor defaults to the owner.
+   */
+  saveRequisites(serviceCode: string, form: RequisitesForm, actor?: 'owner' | 'system' | Actor): Promise<CommandResult>
+  /**
+   * "Save and activate": stores the requisites, asks Vchasno whether the ЄДРПОУ/РНОКПП is
+   * registered, and activates. Not registered: `vchasno.not_registered` (register the company
+   * in Vchasno first); Vchasno unreachable: the retryable `vchasno.unreachable`; either way
+   * the requisites stay saved and the integration not activated. Resolves to the activation.
+   */
+  saveAndActivateVchasno(serviceCode: string, form: RequisitesForm, actor?: 'owner' | 'system' | Actor): Promise<CommandResult>
+  /**
+   * Activates Vchasno for the saved requisites (asks the Vchasno port; the refusals of
+   * `saveAndActivateVchasno`, and `requisites.missing` before any save).
+   */
+  activateVchasno(serviceCode: string, actor?: 'owner' | 'system' | Actor): Promise<CommandResult>
+  /**
+   * Deactivates Vchasno: the requisites become editable again (`vchasno.not_activated` when
+   * it is not activated).
+   */
+  deactivateVchasno(serviceCode: string, actor?: 'owner' | 'system' | Actor): Promise<CommandResult>
+  /**
+   * The act of a closed billing month (`'2026-10'`): drawn up, rendered, uploaded to Vchasno
+   * once; a repeated request resolves to the act already sent. Refusals:
+   * `act.month_not_closed`, `act.vchasno_not_activated`, `act.nothing_rendered`,
+   * `engine.config` (no seller configured), `vchasno.*` (the upload failed: asking again
+   * uploads it), a document code (`document.*`, `render.*`) when it cannot be drawn up.
+   */
+  requestAct(serviceCode: string, month: string, actor?: 'owner' | 'system' | Actor): Promise<Act>
+  /**
+   * The PDF of an act (for download), rendered again from the record: a `Buffer`. An unknown
+   * number is `act.unknown`.
+   */
+  actPdf(serviceCode: string, number: string): Promise<Buffer>
+  /**
+   * Reads the Vchasno statuses of the project's acts that may still change and records the
+   * changes; resolves to the acts whose status changed.
+   */
+  pollActStatuses(serviceCode: string): Promise<ActStatusChange[]>
+  /**
+   * The PDF of an invoice (рахунок на оплату) with the NBU payment QR code, for download: a
+   * `Buffer`. The seller comes from the configuration (`engine.config` without one), the buyer
+   * from the saved requisites (before any save: the owner, by name and email). A malformed number
+   * rejects with its `invoice_number.*` code, an unknown one with `invoice.unknown`.
+   */
+  invoicePdf(serviceCode: string, number: string): Promise<Buffer>
+  /** The project's saved requisites, or `null` before any save. */
+  requisites(serviceCode: string): Promise<Requisites | null>
 }
 
 /** A valid IBAN, normalised to the electronic form in upper case. */
@@ -211,12 +269,86 @@ export declare class TaxId {
   toJSON(): string
 }
 
+/** An act of completed work (акт наданих послуг) for one billing month. */
+export interface Act {
+  /** `A-11111-2026-10`. */
+  number: string
+  /** The billing month, `YYYY-MM`. */
+  month: string
+  /** The act's date (the month's last day), `YYYY-MM-DD`. */
+  date: string
+  /** The services. */
+  lines: Array<ActLine>
+  /** The total, VAT included: a decimal string. */
+  total: string
+  /** The VAT rate. */
+  vatRate: 'none' | 'standard20'
+  /** The VAT included in the total, if any: a decimal string. */
+  vat: string | null
+  /** The total in words (`Сто гривень 00 копійок`). */
+  totalInWords: string
+  /** The buyer's requisites as they were when the act was drawn up. */
+  buyer: Requisites
+  /** When the act was drawn up. */
+  preparedAt: Date
+  /** Vchasno's document id, once uploaded. */
+  documentId: string | null
+  /** `prepared` (the upload has not succeeded yet), or the act's last known Vchasno status. */
+  status: 'prepared' | 'uploaded' | 'sent' | 'signed_by_us' | 'signed_by_recipient' | 'signed_by_both' | 'rejected' | 'annulled'
+}
+
+/** One service line of an act. */
+export interface ActLine {
+  /** What was rendered, as printed. */
+  description: string
+  /** The unit (`міс.`). */
+  unit: string
+  /** The quantity (always one month). */
+  quantity: number
+  /** The price of the unit, the month's share: a decimal string. */
+  price: string
+  /** The line total (VAT included when the act has VAT): a decimal string. */
+  total: string
+  /** The invoice the share comes from. */
+  invoice: string
+  /** The share's position in its paid period: `[n, of]`, e.g. `[12, 12]` for the last. */
+  share: [number, number]
+}
+
 /** Who issued a command or caused a change. */
 export interface Actor {
   /** The kind of actor. */
   kind: 'owner' | 'support' | 'manager' | 'system'
   /** The agent's id in the platform, for `support` and `manager`. */
   id: string | null
+}
+
+/** An act whose Vchasno status changed, as `pollActStatuses` reports it. */
+export interface ActStatusChange {
+  /** The act's number. */
+  number: string
+  /** Its new status. */
+  status: 'uploaded' | 'sent' | 'signed_by_us' | 'signed_by_recipient' | 'signed_by_both' | 'rejected' | 'annulled'
+}
+
+/** An act for a JavaScript Vchasno's `uploadAct`. */
+export interface ActUpload {
+  /** The recipient's ЄДРПОУ/РНОКПП. */
+  recipient: string
+  /** The recipient's email, when known. */
+  recipientEmail: string | null
+  /** The document title (`Акт наданих послуг № A-11111-2026-10 від 31.10.2026`). */
+  title: string
+  /** The act's number. */
+  number: string
+  /** The act's date, `YYYY-MM-DD`. */
+  date: string
+  /** The act's total, VAT included: a decimal string. */
+  amount: string
+  /** The file name to upload the PDF as. */
+  fileName: string
+  /** The PDF. */
+  pdf: Buffer
 }
 
 /** The exact sum `a + b` as a canonical decimal string; throws `money.overflow` above the maximum. */
@@ -295,6 +427,14 @@ export interface CommandResult {
   changes: Array<Change>
 }
 
+/** What a JavaScript Vchasno's `checkCompany` answers. */
+export interface CompanyCheck {
+  /** Whether the company is registered in Vchasno. */
+  registered: boolean
+  /** Its name in Vchasno, when known. */
+  name?: string
+}
+
 /** A project whose daily run failed. */
 export interface DailyFailure {
   /** The project's service code. */
@@ -325,6 +465,14 @@ export interface DailyReport {
   failures: Array<DailyFailure>
 }
 
+/** One document's status, as a JavaScript Vchasno's `statuses` answers it. */
+export interface DocumentStatus {
+  /** Vchasno's document id. */
+  documentId: string
+  /** The status. */
+  status: 'uploaded' | 'sent' | 'signed_by_us' | 'signed_by_recipient' | 'signed_by_both' | 'rejected' | 'annulled'
+}
+
 /** How `Engine.open` sets the engine up, besides the store. */
 export interface EngineOptions {
   /**
@@ -348,6 +496,13 @@ export interface EngineOptions {
    * lookup answers `not_found`.
    */
   registry?: (taxId: string) => RegistryAnswer | Promise<RegistryAnswer>
+  /**
+   * Vchasno, when the platform talks to it from JavaScript: `checkCompany`, `uploadAct` and
+   * `statuses`, each returning its answer or a Promise of it (throwing or rejecting is the
+   * retryable `vchasno.unreachable`). Without it, the engine uses the Vchasno adapter of its
+   * configuration (the in-memory one, where no company is registered, by default).
+   */
+  vchasno?: VchasnoPort
 }
 
 /** Whether `value` is a valid ЄДРПОУ (8 digits, valid check digit). Never throws. */
@@ -424,6 +579,86 @@ export interface PaymentPage {
   expiresAt: Date
 }
 
+/** Why the registry filled in nothing, or only part of the form. */
+export type PrefillIssue =
+  | { kind: 'not_found' }
+  | { kind: 'pending'; /** Suggested delay in seconds. */
+  retryAfterSecs: number }
+  | { kind: 'failed'; /**
+     * The registry error's code (`registry.failed`, `registry.rate_limited`,
+     * `registry.unauthorized`).
+     */
+    code: string; /** Its message. */
+    message: string; /** Whether asking again later may help. */
+  retryable: boolean }
+  | { kind: 'vat_pending'; /** Suggested delay in seconds. */
+  retryAfterSecs: number }
+  | { kind: 'vat_unknown'; /** Why. */
+  reason: string }
+  | { kind: 'terminated' }
+  | { kind: 'bankrupt' }
+
+/**
+ * Decides statement lines against invoices, nothing stored: one result per line, in order,
+ * the same as `billing reconcile --json`.
+ *
+ * Both arguments are JSON text (a JSON array, or JSON Lines) or arrays of the objects, in the
+ * CLI's JSON form: invoices `{ invoice_number, project_service_code, amount, currency, status,
+ * issue_date }`, lines `{ id, date, amount, currency, payer_name, payer_edrpou, payer_iban,
+ * purpose }`. Bad input rejects with its code (`invoices.syntax`, `invoices.field`,
+ * `invoices.duplicate`, `statement.syntax`, `statement.field`).
+ *
+ * ```js
+ * const results = await reconcile(invoices, lines)
+ * results[0]   // { line: 1, id: 'T1', outcome: 'auto_credit', invoice: 'HOR-11111-007' }
+ * ```
+ */
+export declare function reconcile(invoices: string | Array<{ invoice_number: string; project_service_code: string; amount: string; currency: string; status: 'open' | 'paid' | 'cancelled'; issue_date: string }>, lines: string | Array<{ id: string; date: string; amount: string; currency: string; payer_name: string | null; payer_edrpou: string | null; payer_iban: string | null; purpose: string }>): Promise<ReconcileLine[]>
+
+/**
+ * Decides a bank statement file of any supported format against invoices, nothing stored: the
+ * same results as `billing reconcile --statement FILE --invoices INVOICES --json`.
+ *
+ * `statement` is a file path or the file's content as a `Buffer`. An unreadable file rejects
+ * with `file.unreadable`, an unknown format with `statement.format_unknown`, a malformed file
+ * with its `statement.*` / `invoices.*` code.
+ */
+export declare function reconcileFile(statement: string | Buffer, options: ReconcileFileOptions): Promise<ReconcileLine[]>
+
+/** Options of `reconcileFile`. */
+export interface ReconcileFileOptions {
+  /**
+   * The statement's format: `auto` (the default: told from the content), `jsonl`, `camt053`,
+   * `mt940`, `1c`, `privatbank`, `monobank`.
+   */
+  format?: string
+  /**
+   * The invoices: a file path (JSON Lines or a JSON array), its content as a `Buffer`, or the
+   * invoice objects.
+   */
+  invoices: string | Buffer | Array<{ invoice_number: string; project_service_code: string; amount: string; currency: string; status: 'open' | 'paid' | 'cancelled'; issue_date: string }>
+}
+
+/** One statement line's result: the object `billing reconcile --json` prints for it. */
+export interface ReconcileLine {
+  /** The statement line's number, from 1. */
+  line: number
+  /** The bank's transaction id. */
+  id: string
+  /** What happens to the line. */
+  outcome: 'auto_credit' | 'review' | 'ignored' | 'already_processed'
+  /** The invoice credited (automatic credits only). */
+  invoice?: string
+  /** The reason code of a review or ignored line (`amount_mismatch`, `outgoing`, ...). */
+  reason?: string
+  /** The one invoice a review line's purpose names, when it names exactly one. */
+  reference?: string
+  /** For a reversal: the id of the credit it reverses, when known. */
+  reverses?: string
+  /** For a reversal: the invoice that credit paid, if any. */
+  reverses_invoice?: string
+}
+
 /**
  * What the state registries say about a ЄДРПОУ or РНОКПП: the answer a JavaScript registry
  * function returns (or resolves to), and what `Engine.lookupRequisites` gives back.
@@ -436,10 +671,109 @@ export type RegistryAnswer =
     director?: string | undefined | null; /** VAT status, when known. */
     vat?: VatStatus | undefined | null; /** Single-tax group, when known (1, 2 or 3). */
     singleTaxGroup?: number | undefined | null; /** Warnings to show (terminated, bankrupt, ...); none when omitted. */
-  warnings?: Array<string> | undefined | null }
+    warnings?: Array<string> | undefined | null; /**
+     * Why `vat` is not known, when it is not: the VAT register is refreshing the record
+     * (never "not a payer"), failed, or was not asked.
+     */
+    vatUnknown?: VatUnknown | undefined | null; /** Descriptive details (short name, status, КВЕД, contacts, data date). */
+  details?: RegistryDetails | undefined | null }
   | { kind: 'not_found' }
   | { kind: 'pending'; /** Suggested delay in seconds. */
   retryAfterSecs: number }
+
+/**
+ * The registry's descriptive details beyond the form's fields, for display (every field
+ * optional; `terminated` and `bankrupt` are `false` when omitted).
+ */
+export interface RegistryDetails {
+  /** Short name (`ТОВ "…"`), companies. */
+  shortName?: string
+  /** The registration status as the registry words it (`зареєстровано`, `припинено`, ...). */
+  status?: string
+  /** The company or proprietor is terminated or being terminated. */
+  terminated?: boolean
+  /** A bankruptcy case is on record. */
+  bankrupt?: boolean
+  /** The main economic activity (КВЕД code, `62.01`). */
+  kved?: string
+  /** The main economic activity's description. */
+  kvedName?: string
+  /** Phone, as registered. */
+  phone?: string
+  /** E-mail, as registered. */
+  email?: string
+  /** The date of the registry's data, `YYYY-MM-DD`. */
+  actualDate?: string
+}
+
+/** Checked requisites of the buyer (замовник) that acts are addressed to. */
+export interface Requisites {
+  /** ЄДРПОУ or РНОКПП. */
+  taxId: string
+  /** The current account, electronic form. */
+  iban: string
+  /** Company name or the proprietor's full name. */
+  name: string
+  /** Registered address. */
+  address: string
+  /** The director (companies only). */
+  director: string | null
+  /** Tax status. */
+  tax: RequisitesTax
+}
+
+/**
+ * The requisites form (реквізити) as the owner types it, or as `requisitesPrefill` fills it in:
+ * raw text, checked by the core when saved (every bad field named in the error's `errors`).
+ */
+export interface RequisitesForm {
+  /** ЄДРПОУ (company, 8 digits) or РНОКПП (sole proprietor, 10 digits). Required. */
+  taxId: string
+  /** The current account, `UA` + 27 characters. Required. */
+  iban: string
+  /** Company name, or the sole proprietor's full name (ПІБ). Required. */
+  name: string
+  /** Registered address. Required. */
+  address: string
+  /** Director (керівник): required for a company, ignored for a sole proprietor. */
+  director?: string
+  /** The 12-digit VAT payer number (ІПН платника ПДВ), for a VAT payer. */
+  vatNumber?: string
+  /** The single-tax group (1..=4), for a single-tax payer. */
+  singleTaxGroup?: number
+}
+
+/** A requisites form to show, prefilled where possible. */
+export interface RequisitesPrefill {
+  /** The form. */
+  form: RequisitesForm
+  /**
+   * Where its values came from: the project's own records, the registry lookup, or nothing
+   * (the owner fills the fields in).
+   */
+  source: 'records' | 'registry' | 'none'
+  /** The registry's warnings (terminated, bankrupt, ...), or why the lookup gave nothing. */
+  notes: Array<string>
+  /** Whether the fields are read-only now (Vchasno activated: deactivate first). */
+  readOnly: boolean
+  /** The same reasons as `notes`, typed: why the lookup gave nothing or only part. */
+  issues: Array<PrefillIssue>
+  /**
+   * The VAT status: from the registry (a payer with its 12-digit number, or not a payer), or
+   * from the saved requisites; `null` when not known (see `issues`).
+   */
+  vat: VatStatus | null
+  /** The registry's answer the form came from (always `kind: 'found'`), with its details. */
+  registry: RegistryAnswer | null
+}
+
+/** A party's tax status on its requisites. */
+export type RequisitesTax =
+  | { kind: 'vat_payer'; /** The 12 digits. */
+  number: string }
+  | { kind: 'single_tax'; /** The group. */
+  group: number }
+  | { kind: 'general' }
 
 /** One act of completed work. */
 export interface SectionAct {
@@ -640,3 +974,21 @@ export type VatStatus =
     number: string; /** Registered since, `YYYY-MM-DD`. */
   since?: string | undefined | null }
   | { kind: 'not_payer' }
+
+/** Why the VAT status of a found record is not known. */
+export type VatUnknown =
+  | { kind: 'pending'; /** Suggested delay in seconds. */
+  retryAfterSecs: number }
+  | { kind: 'failed'; /** Why. */
+  reason: string }
+  | { kind: 'not_asked' }
+
+/** Vchasno implemented in JavaScript (the option `vchasno` of `Engine.open`). */
+export interface VchasnoPort {
+  /** Whether a company (ЄДРПОУ) or sole proprietor (РНОКПП) has a Vchasno account. */
+  checkCompany: (taxId: string) => CompanyCheck | Promise<CompanyCheck>
+  /** Uploads an act of services; returns Vchasno's document id. */
+  uploadAct: (act: ActUpload) => string | Promise<string>
+  /** The statuses of uploaded documents, by id (documents Vchasno does not know are left out). */
+  statuses: (documentIds: string[]) => DocumentStatus[] | Promise<DocumentStatus[]>
+}

@@ -854,4 +854,6 @@ module.exports.isValidRnokppBatch = nativeBinding.isValidRnokppBatch
 module.exports.moneyToDocumentString = nativeBinding.moneyToDocumentString
 module.exports.moneyToKopiyky = nativeBinding.moneyToKopiyky
 module.exports.parseMoney = nativeBinding.parseMoney
+module.exports.reconcile = nativeBinding.reconcile
+module.exports.reconcileFile = nativeBinding.reconcileFile
 module.exports.subtractMoney = nativeBinding.subtractMoney

@@ -8,7 +8,8 @@
 #    --all-targets`, the same feature set and target/debug as the project's test run, so the engine
 #    is not compiled a second time), index.js and index.d.ts rendered by the napi CLI's own code
 # 3. fails when the committed index.js / index.d.ts differ from what the build generated
-# 4. node --test __test__/ (the foundations, the vectors, the engine and the shared scenario)
+# 4. node --test __test__/ (the foundations, the vectors, the engine and the shared scenario, the
+#    document side with JavaScript registry and Vchasno ports, the dry-run reconciliation)
 set -euo pipefail
 export RUST_BACKTRACE=0
 

@@ -110,7 +110,9 @@ for api in 'enum BillingError: Swift.Error' 'public protocol Clock' 'public func
     'public struct BillingSection: Equatable, Hashable' 'public var asOf: Date' \
     'public var totalOwed: Decimal' 'public var issuedOn: CalendarDate' \
     'public enum AccessState' 'case paymentDue' 'public enum InvoiceStatus' \
-    'public enum LimitState' 'case exceeded' 'public enum NbuQrFormat'; do
+    'public enum LimitState' 'case exceeded' 'public enum NbuQrFormat' \
+    'public func checkRequisites(form: RequisitesForm) -> [RequisitesFieldError]' \
+    'public struct RequisitesForm: Equatable, Hashable' 'public struct RequisitesFieldError'; do
     grep -qF -- "$api" "$swift_file" || fail "BillingCore.swift lacks: $api"
 done
 grep -q 'module BillingCoreFFI' "$modulemap" || fail "module.modulemap does not declare BillingCoreFFI"

@@ -31,6 +31,11 @@ disk
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+# The venv's interpreter for every build: maturin builds pyo3 for it, so the workspace build uses the
+# same one and pyo3 is compiled once (its build script reruns when the interpreter changes).
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+export PYO3_PYTHON="$VENV/bin/python"
+
 step "cargo build (one feature set for build, test and the bindings)"
 cargo build --workspace --all-targets
 
@@ -59,6 +64,10 @@ bash bindings-node/test.sh
 
 step "Swift binding (uniffi: generation + runtime through uniffi's Python)"
 bash bindings-swift/test.sh
+
+step "examples: the Python finance script and the Node backend snippet, on the bindings just built"
+python examples/python/billing_screen.py >/dev/null
+node examples/node/billing_screen.mjs >/dev/null
 
 disk
 step "all tests passed"

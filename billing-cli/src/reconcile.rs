@@ -9,7 +9,7 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use billing_core::reconcile::{decide_batch_with, Decision, Outcome};
+use billing_core::reconcile::{decide_batch_with, Decision, Outcome, References};
 use billing_statements::dry_run::{LineResult, Summary};
 use billing_statements::invoices::InvoiceBook;
 use billing_statements::Format;
@@ -63,13 +63,47 @@ pub struct Args {
     format: FormatArg,
     /// A dry run without a database: the invoices as JSON Lines (`invoice_number`,
     /// `project_service_code`, `amount` still owed, `currency`, `status` open|paid|cancelled,
-    /// `issue_date`). Nothing is stored.
+    /// `issue_date`). Nothing is stored. Without it, the lines are decided and credited against
+    /// the store (`--db`), each line once, the rest queued for `billing review`.
     #[arg(long, value_name = "INVOICES.jsonl")]
     invoices: Option<PathBuf>,
 }
 
 fn read(path: &PathBuf) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()).into())
+    read_in_halves(path).map_err(|e| format!("{}: {e}", path.display()).into())
+}
+
+/// A whole file, a large one read by two threads at once (each copies its half from the page
+/// cache into memory it is the first to touch, so the copying and the page faults are shared).
+fn read_in_halves(path: &PathBuf) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    if threads < 2 || len < (8 << 20) || usize::try_from(len).is_err() {
+        return std::fs::read(path);
+    }
+    // Zeroed by the allocator as fresh pages: nothing is written before the reads.
+    let mut buf = vec![0u8; len as usize];
+    let mid = buf.len() / 2;
+    let (a, b) = buf.split_at_mut(mid);
+    let (ra, rb) = std::thread::scope(|s| {
+        let first = s.spawn(|| file.read_exact_at(a, 0));
+        let second = file.read_exact_at(b, mid as u64);
+        (
+            first
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("a reader thread failed"))),
+            second,
+        )
+    });
+    ra?;
+    rb?;
+    // The file grew while it was read: read it whole instead.
+    if file.read_at(&mut [0u8; 1], len)? != 0 {
+        return std::fs::read(path);
+    }
+    Ok(buf)
 }
 
 /// Progress on stderr, only when stderr is a terminal.
@@ -86,30 +120,63 @@ fn progress() -> ProgressBar {
     bar
 }
 
-/// Runs the command.
-pub fn run(args: Args, out: &Output) -> Result<(), Failure> {
+/// Runs the command: the store mode without `--invoices`, the dry run with it.
+pub async fn run(args: Args, loc: &crate::setup::Location, out: &Output) -> Result<(), Failure> {
+    match args.invoices.as_ref() {
+        None => {
+            crate::bank::reconcile_into_store(&args.statement, args.format.into(), loc, out).await
+        }
+        Some(_) => dry_run(args, out),
+    }
+}
+
+/// The dry run: invoices from JSON Lines, nothing stored.
+fn dry_run(args: Args, out: &Output) -> Result<(), Failure> {
     let Some(invoices_path) = args.invoices.as_ref() else {
-        return Err("the store mode is not available in this build yet: pass --invoices INVOICES.jsonl for a dry run".into());
+        return Err("--invoices is required for a dry run".into());
     };
     let t0 = std::time::Instant::now();
     let timings = std::env::var_os("BILLING_TIMINGS").is_some();
     let bar = progress();
     bar.set_message("reading the statement and the invoices");
     // The invoices and the statement are read at the same time.
-    let (book, statement_bytes) = std::thread::scope(|s| {
-        let invoices = s.spawn(|| -> Result<InvoiceBook, Failure> {
-            let bytes = read(invoices_path)?;
-            Ok(InvoiceBook::parse(&bytes)?)
-        });
-        let statement = read(&args.statement);
-        let book = invoices
-            .join()
-            .unwrap_or_else(|_| Err("reading the invoices failed".into()));
-        (book, statement)
-    });
+    // The invoices are read and parsed on one side while the statement is read and parsed on
+    // the other. Errors are reported in the same order as one after the other: the invoices'
+    // first, then the statement's.
+    let invoices = {
+        let invoices_path = invoices_path.clone();
+        std::thread::spawn(move || -> Result<InvoiceBook, Failure> {
+            // Read in pieces: the invoices are never all in memory as text.
+            let file = std::fs::File::open(&invoices_path)
+                .map_err(|e| Failure::from(format!("{}: {e}", invoices_path.display())))?;
+            let book = InvoiceBook::read(file)
+                .map_err(|e| Failure::from(format!("{}: {e}", invoices_path.display())))?;
+            if timings {
+                eprintln!("invoices: {:?}", t0.elapsed());
+            }
+            Ok(book?)
+        })
+    };
+    let statement_bytes = read(&args.statement);
+    let parsed = statement_bytes
+        .as_ref()
+        .ok()
+        .map(|bytes| billing_statements::parse(bytes, args.format.into()));
+    if timings {
+        eprintln!("statement: {:?}", t0.elapsed());
+    }
+    let book = invoices
+        .join()
+        .unwrap_or_else(|_| Err("reading the invoices failed".into()));
     let book = book?;
-    let statement_bytes = statement_bytes?;
-    let statement = billing_statements::parse(&statement_bytes, args.format.into())?;
+    let statement = match parsed {
+        Some(parsed) => parsed?,
+        None => {
+            return Err(statement_bytes
+                .err()
+                .unwrap_or_else(|| "reading the statement failed".into()))
+        }
+    };
     let lines = &statement.lines;
     if timings {
         eprintln!("parsed: {:?}", t0.elapsed());
@@ -117,7 +184,9 @@ pub fn run(args: Args, out: &Output) -> Result<(), Failure> {
     bar.set_message(format!("deciding {} lines", lines.len()));
     // Reading the references is independent per line: on all cores. The rules then run in order.
     let finder = book.finder();
-    let refs = par_map(lines.len(), |i| finder.classify(&lines[i].purpose));
+    let refs = par_fill(lines.len(), References::None, |i| {
+        finder.classify(&lines[i].purpose)
+    });
     let decisions = decide_batch_with(lines, &book, |i, _| refs[i]);
     if timings {
         eprintln!("decided: {:?}", t0.elapsed());
@@ -140,7 +209,7 @@ pub fn run(args: Args, out: &Output) -> Result<(), Failure> {
             for i in start..end {
                 let r = LineResult::new(i, &lines[i], &decisions[i]);
                 if out.json {
-                    serde_json::to_writer(&mut buf, &r)?;
+                    r.write_json(&mut buf);
                     buf.push(b'\n');
                 } else {
                     write_row(&mut buf, out, &r, &decisions[i])?;
@@ -222,6 +291,24 @@ fn write_row<W: Write>(
         " ".repeat(pad),
         detail
     )
+}
+
+/// `[f(0), .., f(n - 1)]` on all cores, written in place (`empty` first).
+fn par_fill<T: Copy + Send + Sync, F: Fn(usize) -> T + Sync>(n: usize, empty: T, f: F) -> Vec<T> {
+    let mut all = vec![empty; n];
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let per = n.div_ceil(threads.max(1)).max(1);
+    let f = &f;
+    std::thread::scope(|s| {
+        for (t, part) in all.chunks_mut(per).enumerate() {
+            s.spawn(move || {
+                for (k, slot) in part.iter_mut().enumerate() {
+                    *slot = f(t * per + k);
+                }
+            });
+        }
+    });
+    all
 }
 
 /// `f(0..n)` on all cores, in order.

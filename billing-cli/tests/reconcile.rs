@@ -119,9 +119,23 @@ fn a_bad_file_is_refused_whole_naming_the_line() {
 }
 
 #[test]
-fn without_invoices_the_store_mode_is_not_there_yet() {
+fn without_invoices_the_lines_are_decided_against_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("billing.db");
     let statement = data("statement.jsonl");
-    let (code, _, err) = billing(&["reconcile", "--statement", &statement]);
-    assert_eq!(code, 1);
-    assert!(err.contains("--invoices"), "{err}");
+    let db = db.to_str().unwrap();
+    let (code, out, err) = billing(&["reconcile", "--statement", &statement, "--db", db, "--json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // An empty store: every incoming line goes to support, none is credited.
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!lines.is_empty());
+    assert!(lines.iter().all(|l| l["outcome"] != "auto_credit"), "{out}");
+    assert!(
+        lines.iter().any(|l| l["reason"] == "unknown_invoice"),
+        "{out}"
+    );
+    assert!(std::path::Path::new(db).exists());
 }

@@ -15,6 +15,7 @@ use crate::payment::OutsideIdError;
 use crate::reconcile::{CurrencyError, ReconcileError};
 use crate::requisites::{EdrpouError, IbanError, RnokppError, TaxIdError};
 use crate::tariff::TariffError;
+use crate::tax_invoice::TaxInvoiceError;
 
 /// A stable, machine-readable error code such as `edrpou.checksum`.
 pub trait ErrorCode {
@@ -88,6 +89,9 @@ pub enum Error {
     /// A refused document-side command (requisites, Vchasno, acts).
     #[error(transparent)]
     Paperwork(#[from] PaperworkError),
+    /// A refused tax document command (ПН, РК).
+    #[error(transparent)]
+    TaxInvoice(#[from] TaxInvoiceError),
 }
 
 impl ErrorCode for Error {
@@ -112,6 +116,7 @@ impl ErrorCode for Error {
             Error::Currency(e) => e.code(),
             Error::Reconcile(e) => e.code(),
             Error::Paperwork(e) => e.code(),
+            Error::TaxInvoice(e) => e.code(),
         }
     }
 
@@ -123,6 +128,7 @@ impl ErrorCode for Error {
             Error::Tariff(e) => e.is_invalid_input(),
             Error::Reconcile(e) => e.is_invalid_input(),
             Error::Paperwork(e) => e.is_invalid_input(),
+            Error::TaxInvoice(e) => e.is_invalid_input(),
             _ => true,
         }
     }

@@ -53,6 +53,7 @@ pub mod reconcile;
 pub mod requisites;
 pub mod section;
 pub mod tariff;
+pub mod tax_invoice;
 
 pub use account::{
     AccessState, Account, AccountCommand, AccountError, AccountEvent, BillingPolicy,

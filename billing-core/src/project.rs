@@ -53,6 +53,7 @@ use crate::error::{Error, ErrorCode};
 use crate::ids::ServiceCode;
 use crate::notification::Notification;
 use crate::paperwork::{Paperwork, PaperworkCommand, PaperworkError, PaperworkEvent};
+use crate::tax_invoice::{TaxCommand, TaxEvent, TaxInvoiceError, TaxLedger};
 
 /// One project: administration and billing account, changed only through [`Project::handle`] (or
 /// [`Project::decide`] then [`Project::apply`]).
@@ -63,6 +64,9 @@ pub struct Project {
     /// The document side (requisites, Vchasno, acts); absent in snapshots older than it.
     #[serde(default)]
     paperwork: Paperwork,
+    /// The tax documents (ПН, РК); absent in snapshots older than them.
+    #[serde(default)]
+    tax: TaxLedger,
 }
 
 /// A command to a project: to its administration or to its billing account.
@@ -75,6 +79,8 @@ pub enum ProjectCommand {
     Account(AccountCommand),
     /// A document-side command (requisites, Vchasno, acts).
     Paperwork(PaperworkCommand),
+    /// A tax document command (ПН, РК).
+    Tax(TaxCommand),
 }
 
 /// What happened to a project, on either side.
@@ -87,6 +93,8 @@ pub enum ProjectEvent {
     Account(AccountEvent),
     /// A document-side event.
     Paperwork(PaperworkEvent),
+    /// A tax document event.
+    Tax(TaxEvent),
 }
 
 impl ProjectEvent {
@@ -95,7 +103,7 @@ impl ProjectEvent {
         match self {
             ProjectEvent::Admin(e) => e.notifications(project),
             ProjectEvent::Account(e) => e.notifications(project),
-            ProjectEvent::Paperwork(_) => Vec::new(),
+            ProjectEvent::Paperwork(_) | ProjectEvent::Tax(_) => Vec::new(),
         }
     }
 }
@@ -112,6 +120,9 @@ pub enum ProjectError {
     /// Refused by the document side.
     #[error(transparent)]
     Paperwork(#[from] PaperworkError),
+    /// Refused by the tax documents.
+    #[error(transparent)]
+    Tax(#[from] TaxInvoiceError),
 }
 
 impl ErrorCode for ProjectError {
@@ -120,6 +131,7 @@ impl ErrorCode for ProjectError {
             ProjectError::Admin(e) => e.code(),
             ProjectError::Account(e) => e.code(),
             ProjectError::Paperwork(e) => e.code(),
+            ProjectError::Tax(e) => e.code(),
         }
     }
 
@@ -128,6 +140,7 @@ impl ErrorCode for ProjectError {
             ProjectError::Admin(e) => e.is_invalid_input(),
             ProjectError::Account(e) => e.is_invalid_input(),
             ProjectError::Paperwork(e) => e.is_invalid_input(),
+            ProjectError::Tax(e) => e.is_invalid_input(),
         }
     }
 }
@@ -138,6 +151,7 @@ impl From<ProjectError> for Error {
             ProjectError::Admin(e) => Error::Admin(e),
             ProjectError::Account(e) => Error::Account(e),
             ProjectError::Paperwork(e) => Error::Paperwork(e),
+            ProjectError::Tax(e) => Error::TaxInvoice(e),
         }
     }
 }
@@ -149,6 +163,7 @@ impl Project {
             admin: Admin::new(project),
             account: Account::new(project),
             paperwork: Paperwork::default(),
+            tax: TaxLedger::default(),
         }
     }
 
@@ -182,6 +197,11 @@ impl Project {
     /// The document side: requisites, Vchasno, acts.
     pub fn paperwork(&self) -> &Paperwork {
         &self.paperwork
+    }
+
+    /// The tax documents (ПН, РК).
+    pub fn tax(&self) -> &TaxLedger {
+        &self.tax
     }
 
     /// Whether the project is deleted.
@@ -238,6 +258,13 @@ impl Project {
                     .map(ProjectEvent::Paperwork)
                     .collect())
             }
+            // Tax documents follow money already received: also for a deleted project.
+            ProjectCommand::Tax(cmd) => Ok(self
+                .tax
+                .decide(cmd)?
+                .into_iter()
+                .map(ProjectEvent::Tax)
+                .collect()),
             ProjectCommand::Account(cmd) => Ok(self
                 .account
                 .decide(cmd, actor, now, policy)?
@@ -253,6 +280,7 @@ impl Project {
             ProjectEvent::Admin(e) => self.admin.apply(e),
             ProjectEvent::Account(e) => self.account.apply(e),
             ProjectEvent::Paperwork(e) => self.paperwork.apply(e),
+            ProjectEvent::Tax(e) => self.tax.apply(e),
         }
     }
 

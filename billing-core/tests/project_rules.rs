@@ -150,7 +150,7 @@ fn account_events(events: &[ProjectEvent]) -> Vec<&AccountEvent> {
         .iter()
         .filter_map(|e| match e {
             ProjectEvent::Account(a) => Some(a),
-            ProjectEvent::Admin(_) | ProjectEvent::Paperwork(_) => None,
+            ProjectEvent::Admin(_) | ProjectEvent::Paperwork(_) | ProjectEvent::Tax(_) => None,
         })
         .collect()
 }

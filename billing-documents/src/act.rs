@@ -29,7 +29,10 @@ pub(crate) fn layout(doc: &ActDocument) -> Canvas {
     c.skip(8.0);
     parties(
         &mut c,
-        &[("Виконавець:", &doc.seller), ("Замовник:", &doc.buyer)],
+        &[
+            ("Виконавець:", doc.seller.requisite_lines()),
+            ("Замовник:", doc.buyer.requisite_lines()),
+        ],
     );
     c.skip(4.0);
     c.paragraph(MARGIN, CONTENT_W, body, Align::Left, &doc.preamble());

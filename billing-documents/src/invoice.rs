@@ -36,7 +36,10 @@ pub(crate) fn layout(doc: &InvoiceDocument, qr: Arc<QrImage>) -> Canvas {
     c.skip(8.0);
     parties(
         &mut c,
-        &[("Постачальник:", &doc.seller), ("Платник:", &doc.buyer)],
+        &[
+            ("Постачальник:", doc.seller.requisite_lines()),
+            ("Платник:", doc.buyer.requisite_lines()),
+        ],
     );
     c.skip(4.0);
     lines_table(&mut c, &doc.lines);

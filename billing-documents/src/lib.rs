@@ -55,12 +55,14 @@ mod invoice;
 mod layout;
 mod parts;
 pub mod qr;
+pub mod tax_invoice;
 
 use std::sync::Arc;
 
 pub use billing_core::documents::{ActDocument, DocumentError, InvoiceDocument};
 use billing_core::ErrorCode;
 pub use qr::{payment_qr_image, qr_image, QrImage};
+pub use tax_invoice::{tax_invoice_xml, TaxInvoiceXml, TaxSeller, TaxXmlError, TaxXmlSettings};
 
 /// Why a document could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,6 +1,6 @@
 //! Blocks that invoices and acts share: the parties' requisites, the lines table, the totals.
 
-use billing_core::documents::{DocumentLine, Party, Vat};
+use billing_core::documents::{DocumentLine, Vat};
 use billing_core::Money;
 
 use crate::layout::{wrap, Align, Canvas, Column, Style, CONTENT_W, MARGIN};
@@ -9,16 +9,17 @@ use crate::layout::{wrap, Align, Canvas, Column, Style, CONTENT_W, MARGIN};
 pub(crate) const BODY: f32 = 9.0;
 const LABEL_W: f32 = 95.0;
 
-/// The parties, one under the other: a bold label (`Постачальник:`) and the requisites, the name
-/// in bold.
-pub(crate) fn parties(canvas: &mut Canvas, parties: &[(&str, &Party)]) {
+/// The parties, one under the other: a bold label (`Постачальник:`) and the requisite lines
+/// ([`Party::requisite_lines`](billing_core::documents::Party::requisite_lines), or a buyer
+/// without requisites' name and email), the first one (the name) in bold.
+pub(crate) fn parties(canvas: &mut Canvas, parties: &[(&str, Vec<String>)]) {
     let body = Style::regular(BODY);
     let width = CONTENT_W - LABEL_W;
-    for (label, party) in parties {
+    for (label, requisites) in parties {
         let mut lines: Vec<(Style, String)> = Vec::new();
-        for (i, text) in party.requisite_lines().into_iter().enumerate() {
+        for (i, text) in requisites.iter().enumerate() {
             let style = if i == 0 { Style::bold(BODY) } else { body };
-            for line in wrap(&text, style, width) {
+            for line in wrap(text, style, width) {
                 lines.push((style, line));
             }
         }

@@ -3,6 +3,7 @@
 
 mod common;
 
+use billing_core::documents::InvoiceBuyer;
 use billing_core::invoice::VatRate;
 use billing_core::{ErrorCode, NbuQrFormat};
 use billing_documents::{payment_qr_image, render_invoice_pdf};
@@ -194,5 +195,52 @@ fn an_inconsistent_invoice_is_refused_with_its_code() {
     assert_eq!(
         render_invoice_pdf(&doc).unwrap_err().code(),
         "document.qr_mismatch"
+    );
+}
+
+#[test]
+fn a_buyer_without_requisites_is_the_owner_by_name_and_email() {
+    let with_requisites = invoice(VatRate::Standard20, sample_lines(), NbuQrFormat::V002);
+    let mut doc = with_requisites.clone();
+    doc.buyer = InvoiceBuyer::Person {
+        name: "Олена Петренко".parse().unwrap(),
+        email: "olena@shop.ua".parse().unwrap(),
+    };
+    let pdf = render_invoice_pdf(&doc).unwrap();
+    assert_eq!(page_count(&pdf), 1);
+    let text = squashed_text(&pdf);
+    assert_has(
+        &text,
+        &[
+            "Платник: Олена Петренко",
+            "Ел. пошта: olena@shop.ua",
+            // the seller, the totals, the words and the payment instructions are unchanged
+            "Код ЄДРПОУ 32855961",
+            "IBAN UA213223130000026007233566001",
+            "Всього до сплати: 1 501,00 грн",
+            "Одна тисяча п'ятсот одна гривня 00 копійок",
+            "Призначення платежу: «Оплата за рахунком № HOR-11111-007, у т.ч. ПДВ 20% 250,17 грн»",
+        ],
+    );
+    // No tax id, IBAN, address or tax status for the buyer: only the seller's are printed.
+    assert_eq!(text.matches("ЄДРПОУ").count(), 1, "{text}");
+    assert_eq!(
+        text.matches("IBAN").count(),
+        2,
+        "the seller's and the instructions': {text}"
+    );
+    for absent in [
+        "РНОКПП",
+        "UA743052990000026007233566001",
+        "Львів",
+        "єдиного податку",
+    ] {
+        assert!(!text.contains(&squash(absent)), "{absent:?} in:\n{text}");
+    }
+    // The QR code is the seller's, the same as with requisites.
+    let (w, h, pixels) = &gray_images(&pdf)[0];
+    assert_eq!(
+        decode_qr(*w, *h, pixels),
+        with_requisites.payment_qr.url().unwrap()
     );
 }

@@ -7,9 +7,9 @@ use billing_core::account::{AccountCommand, AccountEvent, AttemptStatus, Binding
 use billing_core::admin::{AdminCommand, OwnerContact};
 use billing_core::payment::{AttemptId, LinkId, PaymentId, RefundId};
 use billing_core::ports::{
-    AcquirerError, AppendBatch, CardAcquirer, ChargeRequest, Clock, NewEvent, OutboxItem,
-    OutsideId, PaymentEvent, PaymentLinkRequest, PaymentStatus, ProjectStore, RefundRequest,
-    RegistryLookup, StoreError, StoredEvent, Vchasno,
+    AcquirerError, AppendBatch, BankStatementSource, CardAcquirer, ChargeRequest, Clock, NewEvent,
+    OutboxItem, OutsideId, PaymentEvent, PaymentLinkRequest, PaymentStatus, ProjectStore,
+    RefundRequest, RegistryLookup, StoreError, StoredEvent, Vchasno,
 };
 use billing_core::project::{Project, ProjectCommand, ProjectEvent};
 use billing_core::section::BillingSection;
@@ -33,6 +33,8 @@ pub struct Ports {
     pub vchasno: Arc<dyn Vchasno>,
     /// The registry lookup.
     pub registry: Arc<dyn RegistryLookup>,
+    /// Where the bank job reads our account's statement lines.
+    pub bank_statements: Arc<dyn BankStatementSource>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
 }
@@ -45,6 +47,7 @@ impl Ports {
             acquirer: Arc::new(MemoryAcquirer::new()),
             vchasno: Arc::new(MemoryVchasno::new()),
             registry: Arc::new(MemoryRegistry::new()),
+            bank_statements: Arc::new(crate::bank::MemoryStatements::new()),
             clock: Arc::new(SystemClock),
         }
     }
@@ -118,10 +121,14 @@ impl Engine {
     }
 
     /// Opens the configured store (a SQLite path, created and migrated on first open, or a
-    /// PostgreSQL URL), with in-memory adapters for the other ports.
+    /// PostgreSQL URL), with the real Vchasno and registry adapters when the configuration has
+    /// their sections ([`EngineConfig::connect_adapters`]) and in-memory adapters for the rest.
     pub async fn open(config: EngineConfig) -> Result<Engine, EngineError> {
+        config.check_adapters()?;
         let store = billing_store::open(&config.store).await?;
-        Ok(Engine::new(config, Ports::with_store(store)))
+        let mut ports = Ports::with_store(store);
+        config.connect_adapters(&mut ports)?;
+        Ok(Engine::new(config, ports))
     }
 
     /// The configuration.
@@ -199,6 +206,13 @@ impl Engine {
             match self.ports.store.append(batch).await {
                 Ok(_) => return Ok((Applied::Done(records), Some(project))),
                 Err(StoreError::Conflict { .. }) => continue,
+                // A tax number another writer claimed first: the caller takes the next one.
+                Err(e @ StoreError::DuplicateOutsideId { .. })
+                    if matches!(&e, StoreError::DuplicateOutsideId { kind, .. }
+                        if kind == crate::tax::TAX_NUMBER_KIND) =>
+                {
+                    return Err(e.into())
+                }
                 Err(StoreError::DuplicateOutsideId { .. }) => {
                     return Ok((Applied::AlreadyApplied, None))
                 }
@@ -219,6 +233,7 @@ impl Engine {
         let mut events = Vec::with_capacity(records.len());
         let mut notifications = Vec::new();
         let mut invoice_numbers = Vec::new();
+        let mut claims = Vec::new();
         for r in records {
             events.push(NewEvent {
                 at: r.at,
@@ -226,8 +241,15 @@ impl Engine {
                 payload: to_json(&r.event)?,
             });
             notifications.extend(r.event.notifications(code));
-            if let ProjectEvent::Account(AccountEvent::InvoiceIssued { invoice }) = &r.event {
-                invoice_numbers.push(invoice.number);
+            match &r.event {
+                ProjectEvent::Account(AccountEvent::InvoiceIssued { invoice }) => {
+                    invoice_numbers.push(invoice.number);
+                }
+                // The seller's tax numbers are claimed store-wide, in this same batch.
+                ProjectEvent::Tax(billing_core::tax_invoice::TaxEvent::Issued { document }) => {
+                    claims.push(crate::tax::tax_number_claim(document.number));
+                }
+                _ => {}
             }
         }
         Ok(AppendBatch {
@@ -235,7 +257,7 @@ impl Engine {
             expected_version: version,
             events,
             snapshot: to_json(project)?,
-            outside_ids: outside.into_iter().collect(),
+            outside_ids: outside.into_iter().chain(claims).collect(),
             invoice_numbers,
             notifications,
         })

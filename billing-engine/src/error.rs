@@ -1,6 +1,6 @@
 //! The engine's error: a refusal of the domain, or a failure of a port, each with its stable code.
 
-use billing_core::ports::{AcquirerError, StoreError, VchasnoPortError};
+use billing_core::ports::{AcquirerError, BankSourceError, StoreError, VchasnoPortError};
 use billing_core::project::ProjectError;
 use billing_core::{Error as CoreError, ErrorCode, ServiceCode};
 
@@ -26,6 +26,9 @@ pub enum EngineError {
     /// Vchasno failed (token refused, request rejected, upload unreachable).
     #[error(transparent)]
     Vchasno(#[from] VchasnoPortError),
+    /// The bank statement source failed (unreachable, or a malformed statement).
+    #[error(transparent)]
+    BankSource(#[from] BankSourceError),
     /// A document could not be drawn up or rendered (see its code).
     #[error("document: {message}")]
     Document {
@@ -51,6 +54,7 @@ impl ErrorCode for EngineError {
             EngineError::Store(e) => e.code(),
             EngineError::Acquirer(e) => e.code(),
             EngineError::Vchasno(e) => e.code(),
+            EngineError::BankSource(e) => e.code(),
             EngineError::Document { code, .. } => code,
             EngineError::Busy(_) => "engine.busy",
             EngineError::Config(_) => "engine.config",

@@ -34,13 +34,19 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod bank;
 pub mod catalog;
 pub mod config;
+mod documents;
 mod engine;
 pub mod error;
 pub mod memory;
 pub mod paperwork;
+mod tax;
 
+pub use bank::{BankImport, MemoryStatements, ReviewLine, StatementFolder};
+pub use billing_core::documents::InvoiceDocument;
 pub use config::EngineConfig;
 pub use engine::{project_of, Applied, DailyReport, Engine, PaymentPage, Ports};
 pub use error::EngineError;
+pub use tax::{ProjectDueItem, TaxIssueReport, TaxJobReport};

@@ -335,11 +335,13 @@ impl CardAcquirer for MemoryAcquirer {
     }
 }
 
-/// A Vchasno that knows the companies you register in it.
+/// A Vchasno that knows the companies you register in it, keeps the acts uploaded to it (found
+/// again by recipient and number) and counts the uploads.
 #[derive(Debug, Default)]
 pub struct MemoryVchasno {
     registered: Mutex<BTreeMap<String, String>>,
     documents: Mutex<BTreeMap<String, (ActUpload, VchasnoStatus)>>,
+    uploads: Mutex<u64>,
 }
 
 impl MemoryVchasno {
@@ -364,6 +366,11 @@ impl MemoryVchasno {
     pub fn document_ids(&self) -> Vec<String> {
         lock(&self.documents).keys().cloned().collect()
     }
+
+    /// How many uploads were made.
+    pub fn uploads(&self) -> u64 {
+        *lock(&self.uploads)
+    }
 }
 
 #[async_trait]
@@ -380,7 +387,26 @@ impl Vchasno for MemoryVchasno {
         let mut docs = lock(&self.documents);
         let id = format!("doc-{}", docs.len() + 1);
         docs.insert(id.clone(), (act.clone(), VchasnoStatus::Uploaded));
+        *lock(&self.uploads) += 1;
         Ok(id)
+    }
+
+    /// The act of this number uploaded for this recipient, whatever its date; one that is not
+    /// annulled is preferred (as the real adapter does).
+    async fn find_act(
+        &self,
+        recipient: &TaxId,
+        number: &str,
+        _date: chrono::NaiveDate,
+    ) -> Result<Option<String>, VchasnoPortError> {
+        let docs = lock(&self.documents);
+        let mut found: Vec<(&String, VchasnoStatus)> = docs
+            .iter()
+            .filter(|(_, (a, _))| a.recipient == *recipient && a.number == number)
+            .map(|(id, (_, status))| (id, *status))
+            .collect();
+        found.sort_by_key(|(_, status)| *status == VchasnoStatus::Annulled);
+        Ok(found.first().map(|(id, _)| (*id).clone()))
     }
 
     async fn statuses(
@@ -395,10 +421,11 @@ impl Vchasno for MemoryVchasno {
     }
 }
 
-/// A registry that answers from a table.
+/// A registry that answers from a table (a code not in it: "not found"), and counts its lookups.
 #[derive(Debug, Default)]
 pub struct MemoryRegistry {
-    answers: Mutex<BTreeMap<String, RegistryAnswer>>,
+    answers: Mutex<BTreeMap<String, Result<RegistryAnswer, RegistryError>>>,
+    lookups: Mutex<u64>,
 }
 
 impl MemoryRegistry {
@@ -409,16 +436,27 @@ impl MemoryRegistry {
 
     /// Sets the answer for a code.
     pub fn insert(&self, tax_id: &TaxId, answer: RegistryAnswer) {
-        lock(&self.answers).insert(tax_id.to_string(), answer);
+        lock(&self.answers).insert(tax_id.to_string(), Ok(answer));
+    }
+
+    /// Makes the lookups of a code fail.
+    pub fn fail(&self, tax_id: &TaxId, error: RegistryError) {
+        lock(&self.answers).insert(tax_id.to_string(), Err(error));
+    }
+
+    /// How many lookups were made.
+    pub fn lookups(&self) -> u64 {
+        *lock(&self.lookups)
     }
 }
 
 #[async_trait]
 impl RegistryLookup for MemoryRegistry {
     async fn lookup(&self, tax_id: &TaxId) -> Result<RegistryAnswer, RegistryError> {
-        Ok(lock(&self.answers)
+        *lock(&self.lookups) += 1;
+        lock(&self.answers)
             .get(tax_id.as_str())
             .cloned()
-            .unwrap_or(RegistryAnswer::NotFound))
+            .unwrap_or(Ok(RegistryAnswer::NotFound))
     }
 }

@@ -5,14 +5,21 @@
 //!
 //! Talking to Vchasno happens around decisions: an act is recorded (`ActPrepared`) before its
 //! upload, and the document id after it (`ActUploaded`); an act with a document id is never
-//! uploaded again, so a repeated request returns the act already sent.
+//! uploaded again, so a repeated request returns the act already sent. An act recorded as
+//! prepared may still have reached Vchasno (the upload's answer or its record was lost): before
+//! uploading it, the engine asks the port for a document of that number for that recipient
+//! ([`billing_core::ports::Vchasno::find_act`]) and records that one instead of uploading twice.
 
 use billing_core::admin::Admin;
 use billing_core::documents::{date_short, ActDocument, Party, Signatory};
+use billing_core::paperwork::RequisitesTax;
 use billing_core::paperwork::{
     Act, ActState, PaperworkCommand, PaperworkError, Requisites, RequisitesForm, VchasnoAnswer,
 };
-use billing_core::ports::{ActUpload, RegistryAnswer, VchasnoPortError, VchasnoStatus};
+use billing_core::ports::registry::VatUnknown;
+use billing_core::ports::{
+    ActUpload, RegistryAnswer, RegistryRecord, VatStatus, VchasnoPortError, VchasnoStatus,
+};
 use billing_core::project::{Project, ProjectCommand};
 use billing_core::{Actor, BillingMonth, ErrorCode, ServiceCode, TaxId};
 use serde::{Deserialize, Serialize};
@@ -72,6 +79,46 @@ pub enum PrefillSource {
     None,
 }
 
+/// Why the registry filled in nothing, or only part of the form: typed, for the owner to see (the
+/// human wording is in [`RequisitesPrefill::notes`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PrefillIssue {
+    /// The code is not in the registry.
+    NotFound,
+    /// The registry is refreshing the record: ask again after the delay (not "not found").
+    Pending {
+        /// Suggested delay in seconds.
+        retry_after_secs: u64,
+    },
+    /// The lookup failed.
+    Failed {
+        /// The registry error's code (`registry.failed`, `registry.rate_limited`,
+        /// `registry.unauthorized`).
+        code: String,
+        /// Its message.
+        message: String,
+        /// Whether asking again later may help.
+        retryable: bool,
+    },
+    /// The record was found, but the VAT register is refreshing it: the VAT status is not known
+    /// yet (not "not a payer"); ask again after the delay.
+    VatPending {
+        /// Suggested delay in seconds.
+        retry_after_secs: u64,
+    },
+    /// The record was found, but its VAT status is not known (the VAT register failed or was not
+    /// asked): the owner states it.
+    VatUnknown {
+        /// Why.
+        reason: String,
+    },
+    /// The registry says the company or proprietor is terminated or being terminated.
+    Terminated,
+    /// The registry has a bankruptcy case on record.
+    Bankrupt,
+}
+
 /// A requisites form to show, prefilled where possible.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequisitesPrefill {
@@ -83,6 +130,63 @@ pub struct RequisitesPrefill {
     pub notes: Vec<String>,
     /// Whether the fields are read-only now (Vchasno activated: deactivate first).
     pub read_only: bool,
+    /// The same reasons, typed: why the lookup gave nothing or only part.
+    #[serde(default)]
+    pub issues: Vec<PrefillIssue>,
+    /// The VAT status: from the registry (a payer with its 12-digit number and registration date,
+    /// or not a payer), or from the saved requisites; `None` when not known (see `issues`).
+    #[serde(default)]
+    pub vat: Option<VatStatus>,
+    /// The registry's record as found (short name, status, КВЕД, contacts, data date), when the
+    /// form came from the registry.
+    #[serde(default)]
+    pub registry: Option<RegistryRecord>,
+}
+
+impl RequisitesPrefill {
+    /// The 12-digit VAT payer number (ІПН платника ПДВ), for a VAT payer.
+    pub fn vat_number(&self) -> Option<&str> {
+        self.vat.as_ref().and_then(VatStatus::number)
+    }
+}
+
+/// The typed issues and the notes of a found record.
+fn record_issues(record: &RegistryRecord) -> (Vec<PrefillIssue>, Vec<String>) {
+    let mut issues = Vec::new();
+    let mut notes = record.warnings.clone();
+    if record.details.terminated {
+        issues.push(PrefillIssue::Terminated);
+    }
+    if record.details.bankrupt {
+        issues.push(PrefillIssue::Bankrupt);
+    }
+    if record.vat.is_none() {
+        match &record.vat_unknown {
+            Some(VatUnknown::Pending { retry_after_secs }) => {
+                issues.push(PrefillIssue::VatPending {
+                    retry_after_secs: *retry_after_secs,
+                });
+                notes.push(format!(
+                    "the VAT register is refreshing the record: the VAT status is not known yet; \
+                     try again in {retry_after_secs} s"
+                ));
+            }
+            Some(VatUnknown::Failed { reason }) => {
+                issues.push(PrefillIssue::VatUnknown {
+                    reason: reason.clone(),
+                });
+                notes.push(format!("the VAT status is not known: {reason}"));
+            }
+            Some(VatUnknown::NotAsked) => {
+                let reason = "the VAT register was not asked".to_string();
+                notes.push(format!("the VAT status is not known: {reason}"));
+                issues.push(PrefillIssue::VatUnknown { reason });
+            }
+            // The source has no VAT data (another registry): nothing to say.
+            None => {}
+        }
+    }
+    (issues, notes)
 }
 
 /// The contract an act names: the personal contract, else the accepted offer, else the fallback.
@@ -109,8 +213,10 @@ fn document_error(e: &(impl ErrorCode + std::fmt::Display)) -> EngineError {
 
 impl Engine {
     /// The requisites form for a project: its saved requisites when there are some (and `tax_id`
-    /// is empty or the same code); otherwise the registry's record for `tax_id`. A missing or
-    /// failing lookup leaves the fields empty for the owner to fill in.
+    /// is empty or the same code); otherwise the registry's record for `tax_id` (the owner may
+    /// still correct every field; the IBAN stays theirs). A missing, pending or failing lookup
+    /// leaves the fields empty for the owner to fill in, with the reason in `issues` (typed) and
+    /// `notes` (words). A VAT payer's 12-digit number is in `vat` (and `form.vat_number`).
     pub async fn requisites_prefill(
         &self,
         code: ServiceCode,
@@ -121,22 +227,42 @@ impl Engine {
         let saved = paperwork.requisites();
         let wanted = tax_id.map(str::trim).filter(|s| !s.is_empty());
         let read_only = paperwork.is_activated();
+        let prefill = |form, source, notes, issues, vat, registry| RequisitesPrefill {
+            form,
+            source,
+            notes,
+            read_only,
+            issues,
+            vat,
+            registry,
+        };
         if let Some(r) = saved.filter(|r| wanted.is_none_or(|t| t == r.tax_id.as_str())) {
-            return Ok(RequisitesPrefill {
-                form: r.to_form(),
-                source: PrefillSource::Records,
-                notes: Vec::new(),
-                read_only,
-            });
+            let vat = match &r.tax {
+                RequisitesTax::VatPayer { number } => VatStatus::Payer {
+                    number: number.clone(),
+                    since: None,
+                },
+                RequisitesTax::SingleTax { .. } | RequisitesTax::General => VatStatus::NotPayer,
+            };
+            return Ok(prefill(
+                r.to_form(),
+                PrefillSource::Records,
+                Vec::new(),
+                Vec::new(),
+                Some(vat),
+                None,
+            ));
         }
         let iban = saved.map(|r| r.iban.to_string()).unwrap_or_default();
         let Some(wanted) = wanted else {
-            return Ok(RequisitesPrefill {
-                form: RequisitesForm::default(),
-                source: PrefillSource::None,
-                notes: Vec::new(),
-                read_only,
-            });
+            return Ok(prefill(
+                RequisitesForm::default(),
+                PrefillSource::None,
+                Vec::new(),
+                Vec::new(),
+                None,
+                None,
+            ));
         };
         let tax_id = TaxId::parse(wanted).map_err(billing_core::Error::from)?;
         let blank = RequisitesForm {
@@ -144,35 +270,44 @@ impl Engine {
             iban: iban.clone(),
             ..RequisitesForm::default()
         };
-        let (form, source, notes) = match self.ports().registry.lookup(&tax_id).await {
-            Ok(RegistryAnswer::Found(record)) => (
-                RequisitesForm::from_registry(&record, &iban),
-                PrefillSource::Registry,
-                record.warnings.clone(),
-            ),
-            Ok(RegistryAnswer::NotFound) => (
-                blank,
+        let nothing = |issue: PrefillIssue, note: String| {
+            prefill(
+                blank.clone(),
                 PrefillSource::None,
-                vec!["not found in the registry".to_string()],
-            ),
-            Ok(RegistryAnswer::Pending { retry_after_secs }) => (
-                blank,
-                PrefillSource::None,
-                vec![format!(
-                    "the registry is refreshing the record; try again in {retry_after_secs} s"
-                )],
-            ),
-            Err(e) => (
-                blank,
-                PrefillSource::None,
-                vec![format!("registry lookup failed: {e}")],
-            ),
+                vec![note],
+                vec![issue],
+                None,
+                None,
+            )
         };
-        Ok(RequisitesPrefill {
-            form,
-            source,
-            notes,
-            read_only,
+        Ok(match self.ports().registry.lookup(&tax_id).await {
+            Ok(RegistryAnswer::Found(record)) => {
+                let (issues, notes) = record_issues(&record);
+                prefill(
+                    RequisitesForm::from_registry(&record, &iban),
+                    PrefillSource::Registry,
+                    notes,
+                    issues,
+                    record.vat.clone(),
+                    Some(record),
+                )
+            }
+            Ok(RegistryAnswer::NotFound) => nothing(
+                PrefillIssue::NotFound,
+                "not found in the registry".to_string(),
+            ),
+            Ok(RegistryAnswer::Pending { retry_after_secs }) => nothing(
+                PrefillIssue::Pending { retry_after_secs },
+                format!("the registry is refreshing the record; try again in {retry_after_secs} s"),
+            ),
+            Err(e) => nothing(
+                PrefillIssue::Failed {
+                    code: e.code().to_string(),
+                    message: e.to_string(),
+                    retryable: e.is_retryable(),
+                },
+                format!("registry lookup failed: {e}"),
+            ),
         })
     }
 
@@ -265,7 +400,10 @@ impl Engine {
 
     /// The act of a closed month: drawn up and recorded, rendered as PDF, uploaded to Vchasno, and
     /// its document id recorded. A repeated request returns the act already sent; an act whose
-    /// upload failed is uploaded on the next request.
+    /// upload failed is uploaded on the next request, unless Vchasno already has a document of
+    /// its number for its recipient (an upload whose answer or record was lost): then that
+    /// document's id is recorded and nothing is uploaded. When that search fails, its error is
+    /// returned and nothing is uploaded (ask again later).
     pub async fn request_act(
         &self,
         code: ServiceCode,
@@ -288,19 +426,31 @@ impl Engine {
         if act.is_sent() {
             return Ok(act);
         }
+        // The act is drawn up first: an act that cannot be (no seller configured, ...) is neither
+        // searched for nor uploaded.
         let doc = self.act_document(&project, &act)?;
-        let pdf = render_act_pdf(&doc)?;
-        let upload = ActUpload {
-            recipient: act.buyer.tax_id,
-            recipient_email: project.admin().owner().map(|o| o.email.to_string()),
-            title: doc.title(),
-            number: act.number.clone(),
-            date: act.date,
-            amount: act.total,
-            file_name: act.file_name(),
-            pdf,
+        let vchasno = &self.ports().vchasno;
+        let document_id = match vchasno
+            .find_act(&act.buyer.tax_id, &act.number, act.date)
+            .await?
+        {
+            // Uploaded before, but never recorded: record that document, do not upload again.
+            Some(id) => id,
+            None => {
+                let pdf = render_act_pdf(&doc)?;
+                let upload = ActUpload {
+                    recipient: act.buyer.tax_id,
+                    recipient_email: project.admin().owner().map(|o| o.email.to_string()),
+                    title: doc.title(),
+                    number: act.number.clone(),
+                    date: act.date,
+                    amount: act.total,
+                    file_name: act.file_name(),
+                    pdf,
+                };
+                vchasno.upload_act(&upload).await?
+            }
         };
-        let document_id = self.ports().vchasno.upload_act(&upload).await?;
         self.execute(
             code,
             &Actor::System,

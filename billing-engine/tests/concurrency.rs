@@ -62,6 +62,24 @@ async fn check(store: &str) {
             4,
             "{code}: one payment per invoice: each bank line and callback took effect once"
         );
+        let keys: Vec<String> = section
+            .invoices
+            .iter()
+            .filter(|i| i.number.sequence() % 2 == 1)
+            .map(|i| format!("TX-{}", i.number))
+            .collect();
+        let recorded = engine.ports().store.bank_lines(&keys).await.unwrap();
+        assert_eq!(
+            recorded.len(),
+            keys.len(),
+            "{code}: every bank line recorded"
+        );
+        assert!(
+            recorded
+                .iter()
+                .all(|r| r.state == billing_core::ports::BankLineState::Credited),
+            "{code}: every bank line credited: {recorded:?}"
+        );
         let trail = engine.audit_trail(code).await.unwrap();
         let received = trail
             .iter()
@@ -69,6 +87,10 @@ async fn check(store: &str) {
             .count();
         assert_eq!(received, 4, "{code}");
     }
+    assert!(
+        engine.bank_review(10).await.unwrap().is_empty(),
+        "no bank line went to support"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -92,12 +92,90 @@ impl<'a> LineResult<'a> {
         r
     }
 
+    /// Appends the result as one JSON object, byte for byte what `serde_json` writes for it (no
+    /// newline), without going through serde: the CLI writes a million of these.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"line\":");
+        push_decimal(out, self.line as u64, 1);
+        out.extend_from_slice(b",\"id\":");
+        push_json_str(out, &self.id);
+        out.extend_from_slice(b",\"outcome\":\"");
+        out.extend_from_slice(self.outcome.as_str().as_bytes());
+        out.push(b'"');
+        if let Some(n) = &self.invoice {
+            out.extend_from_slice(b",\"invoice\":");
+            push_invoice(out, n);
+        }
+        if let Some(reason) = self.reason {
+            out.extend_from_slice(b",\"reason\":");
+            push_json_str(out, reason);
+        }
+        if let Some(n) = &self.reference {
+            out.extend_from_slice(b",\"reference\":");
+            push_invoice(out, n);
+        }
+        if let Some(id) = &self.reverses {
+            out.extend_from_slice(b",\"reverses\":");
+            push_json_str(out, id);
+        }
+        if let Some(n) = &self.reverses_invoice {
+            out.extend_from_slice(b",\"reverses_invoice\":");
+            push_invoice(out, n);
+        }
+        out.push(b'}');
+    }
+
     /// The result with the id owned.
     pub fn into_owned(self) -> LineResult<'static> {
         LineResult {
             id: Cow::Owned(self.id.into_owned()),
             ..self
         }
+    }
+}
+
+/// `value` in decimal, zero-padded to at least `width` digits.
+fn push_decimal(out: &mut Vec<u8>, mut value: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut at = digits.len();
+    while value > 0 {
+        at -= 1;
+        digits[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+    at = at.min(digits.len() - width.clamp(1, digits.len()));
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// An invoice number as a JSON string (`"HOR-11111-007"`: its `Display`, which needs no escape).
+fn push_invoice(out: &mut Vec<u8>, n: &InvoiceNumber) {
+    out.push(b'"');
+    out.extend_from_slice(n.prefix().as_str().as_bytes());
+    out.push(b'-');
+    push_decimal(
+        out,
+        u64::from(n.service_code().value()),
+        billing_core::SERVICE_CODE_WIDTH,
+    );
+    out.push(b'-');
+    push_decimal(
+        out,
+        u64::from(n.sequence()),
+        billing_core::ids::INVOICE_SEQUENCE_WIDTH,
+    );
+    out.push(b'"');
+}
+
+/// A JSON string as `serde_json` writes it: as is when nothing in it needs an escape, otherwise
+/// by `serde_json` itself.
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else if serde_json::to_writer(&mut *out, s).is_err() {
+        // Writing to a vector cannot fail; were it to, the string is still written.
+        out.extend_from_slice(format!("{s:?}").as_bytes());
     }
 }
 
@@ -229,9 +307,88 @@ pub fn invoices_from_json(text: &str) -> Result<Vec<InvoiceRecord>, StatementErr
 
 /// Writes one JSON object per result, each on its own line.
 pub fn write_json_lines<W: Write>(results: &[LineResult<'_>], mut w: W) -> std::io::Result<()> {
+    let mut buf = Vec::with_capacity(128);
     for r in results {
-        serde_json::to_writer(&mut w, r)?;
-        w.write_all(b"\n")?;
+        buf.clear();
+        r.write_json(&mut buf);
+        buf.push(b'\n');
+        w.write_all(&buf)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use billing_core::reconcile::{IgnoreReason, ReversalLink, ReviewReason};
+
+    #[test]
+    fn writes_what_serde_json_writes() {
+        let numbers: Vec<InvoiceNumber> = [
+            "HOR-11111-007",
+            "HOR-00000-001",
+            "ABCDE-99999-999",
+            "PAY-00042-1000",
+            "HOR-12345-999999999",
+        ]
+        .iter()
+        .map(|n| n.parse().unwrap())
+        .collect();
+        let mut decisions = vec![
+            Decision::AlreadyProcessed,
+            Decision::Ignored {
+                reason: IgnoreReason::Outgoing,
+            },
+        ];
+        for &n in &numbers {
+            decisions.push(Decision::AutoCredit {
+                invoice: n,
+                amount: "1.00".parse().unwrap(),
+            });
+            for reason in ReviewReason::ALL {
+                for reference in [None, Some(n)] {
+                    decisions.push(Decision::Review {
+                        reason,
+                        reference,
+                        reverses: None,
+                    });
+                }
+            }
+            for (id, invoice) in [("T1", None), ("T\"2\\\u{1}\n/ї", Some(n))] {
+                decisions.push(Decision::Review {
+                    reason: ReviewReason::Reversal,
+                    reference: None,
+                    reverses: Some(Box::new(ReversalLink {
+                        id: id.to_string(),
+                        line: Some(0),
+                        invoice,
+                        named_by_bank: true,
+                    })),
+                });
+            }
+        }
+        let date = chrono::NaiveDate::from_ymd_opt(2025, 1, 15).unwrap();
+        let ids = [
+            "TX000000000001",
+            "",
+            "a\"b",
+            "a\\b",
+            "\u{0}\u{1f}\u{7f}\t\r\n\u{8}\u{c}",
+            "Оплата/ї ’ \u{2028}",
+        ];
+        let mut buf = Vec::new();
+        for (k, d) in decisions.iter().enumerate() {
+            for (m, id) in ids.iter().enumerate() {
+                let line = BankLine::incoming(*id, date, "1.00".parse().unwrap(), "");
+                let index = [0, 8, 9, 99, 12_345_678, usize::MAX - 1][(k + m) % 6];
+                let r = LineResult::new(index, &line, d);
+                buf.clear();
+                r.write_json(&mut buf);
+                assert_eq!(
+                    String::from_utf8(buf.clone()).unwrap(),
+                    serde_json::to_string(&r).unwrap()
+                );
+            }
+        }
+    }
 }

@@ -74,6 +74,22 @@ where
     E: Send + Clone,
     F: Fn(&'b [u8], Option<&'b str>, usize) -> Result<T, E> + Sync,
 {
+    par_lines_from(bytes, 1, f, on_panic)
+}
+
+/// [`par_lines`] on a part of a file that starts at line `first` (1-based; a byte order mark is
+/// only dropped on line 1).
+pub(crate) fn par_lines_from<'b, T, E, F>(
+    bytes: &'b [u8],
+    first: usize,
+    f: F,
+    on_panic: E,
+) -> Result<Vec<T>, E>
+where
+    T: Send,
+    E: Send + Clone,
+    F: Fn(&'b [u8], Option<&'b str>, usize) -> Result<T, E> + Sync,
+{
     let chunk = |part: &'b [u8], first_line: usize, capacity: usize| -> Result<Vec<T>, E> {
         // Valid UTF-8 as a whole lets each line be read as text without checking it again.
         let text = utf8(part);
@@ -104,7 +120,7 @@ where
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if threads < 2 || bytes.len() < (1 << 20) {
-        return chunk(bytes, 1, bytes.len() / 256 + 1);
+        return chunk(bytes, first, bytes.len() / 256 + 1);
     }
     let mut bounds = vec![0usize];
     for t in 1..threads {
@@ -122,9 +138,9 @@ where
         .map(|w| memchr::memchr_iter(b'\n', &bytes[w[0]..w[1]]).count() + 1)
         .collect();
     let total: usize = counts.iter().sum();
-    let mut first_lines = vec![1usize];
+    let mut first_lines = vec![first];
     for c in &counts[..counts.len() - 1] {
-        let prev = *first_lines.last().unwrap_or(&1);
+        let prev = *first_lines.last().unwrap_or(&first);
         first_lines.push(prev + c - 1);
     }
     let chunk = &chunk;
@@ -153,4 +169,115 @@ where
         all.append(&mut r?);
     }
     Ok(all)
+}
+
+/// A JSON string value as read by [`flat_object`]: borrowed from the line when it has no escapes.
+pub(crate) type JsonStr<'a> = std::borrow::Cow<'a, str>;
+
+/// Reads the one-level JSON object on `line` whose values are all strings or `null`, calling
+/// `member(key, value)` for each member in order (`None` for `null`); `member` returns `false` to
+/// give up. Returns `false` when the line is anything else or uses what this reader leaves out
+/// (a value of another type, a control character anywhere, an escaped key, a `\u` escape): the
+/// caller then reads the line with `serde_json`, which gives the exact result or error. What it
+/// does read, it reads as `serde_json` does.
+pub(crate) fn flat_object<'a>(
+    line: &'a str,
+    mut member: impl FnMut(&'a str, Option<JsonStr<'a>>) -> bool,
+) -> bool {
+    let b = line.as_bytes();
+    // Control characters are only valid in JSON as white space between tokens: leave them (and
+    // tabs, newlines, carriage returns) to serde_json.
+    if b.iter().fold(false, |acc, &c| acc | (c < 0x20)) {
+        return false;
+    }
+    let skip_ws = |mut at: usize| {
+        while b.get(at) == Some(&b' ') {
+            at += 1;
+        }
+        at
+    };
+    let mut at = skip_ws(0);
+    if b.get(at) != Some(&b'{') {
+        return false;
+    }
+    at = skip_ws(at + 1);
+    if b.get(at) == Some(&b'}') {
+        return skip_ws(at + 1) == b.len();
+    }
+    loop {
+        if b.get(at) != Some(&b'"') {
+            return false;
+        }
+        let Some(len) = memchr::memchr2(b'"', b'\\', &b[at + 1..]) else {
+            return false;
+        };
+        if b[at + 1 + len] != b'"' {
+            return false;
+        }
+        let key = &line[at + 1..at + 1 + len];
+        at = skip_ws(at + 2 + len);
+        if b.get(at) != Some(&b':') {
+            return false;
+        }
+        at = skip_ws(at + 1);
+        let value = match b.get(at) {
+            Some(b'"') => {
+                let Some((value, end)) = json_string(line, at + 1) else {
+                    return false;
+                };
+                at = end;
+                Some(value)
+            }
+            Some(b'n') if b[at..].starts_with(b"null") => {
+                at += 4;
+                None
+            }
+            _ => return false,
+        };
+        if !member(key, value) {
+            return false;
+        }
+        at = skip_ws(at);
+        match b.get(at) {
+            Some(b',') => at = skip_ws(at + 1),
+            Some(b'}') => return skip_ws(at + 1) == b.len(),
+            _ => return false,
+        }
+    }
+}
+
+/// The JSON string whose text starts at byte `start` of `line` (after the opening quote), and the
+/// byte after its closing quote; `None` for a `\u` escape or an invalid one.
+fn json_string(line: &str, start: usize) -> Option<(JsonStr<'_>, usize)> {
+    let b = line.as_bytes();
+    let len = memchr::memchr2(b'"', b'\\', &b[start..])?;
+    if b[start + len] == b'"' {
+        return Some((
+            std::borrow::Cow::Borrowed(&line[start..start + len]),
+            start + len + 1,
+        ));
+    }
+    let mut out = String::with_capacity(len + 16);
+    let mut at = start;
+    loop {
+        let len = memchr::memchr2(b'"', b'\\', &b[at..])?;
+        // Cut before an ASCII quote or backslash: a char boundary.
+        out.push_str(&line[at..at + len]);
+        at += len;
+        if b[at] == b'"' {
+            return Some((std::borrow::Cow::Owned(out), at + 1));
+        }
+        out.push(match b.get(at + 1)? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            _ => return None,
+        });
+        at += 2;
+    }
 }

@@ -105,6 +105,51 @@ pub(crate) fn next_version(batch: &AppendBatch) -> Result<u64, StoreError> {
         .ok_or_else(|| StoreError::Unavailable("version overflow".to_string()))
 }
 
+/// A bank line's stored columns: key, imported at, state, project, line, decision, resolution.
+pub(crate) type BankLineRow = (
+    String,
+    String,
+    String,
+    Option<i64>,
+    String,
+    String,
+    Option<String>,
+);
+
+/// A bank line record as stored columns.
+pub(crate) fn bank_line_to_row(
+    record: &billing_core::ports::BankLineRecord,
+) -> Result<BankLineRow, StoreError> {
+    Ok((
+        record.key.clone(),
+        time_to_text(record.imported_at),
+        record.state.as_str().to_string(),
+        record.project.map(project_to_db),
+        json_to_text(&record.line)?,
+        json_to_text(&record.decision)?,
+        record.resolution.as_ref().map(json_to_text).transpose()?,
+    ))
+}
+
+/// Stored columns read back as a bank line record.
+pub(crate) fn bank_line_from_row(
+    row: BankLineRow,
+) -> Result<billing_core::ports::BankLineRecord, StoreError> {
+    let (key, imported_at, state, project, line, decision, resolution) = row;
+    Ok(billing_core::ports::BankLineRecord {
+        imported_at: time_from_text(&imported_at)?,
+        state: billing_core::ports::BankLineState::parse(&state)
+            .ok_or_else(|| StoreError::Corrupt(format!("bad bank line state {state:?}")))?,
+        project: project.map(project_from_db).transpose()?,
+        line: json_from_text("bank line", &line)?,
+        decision: json_from_text("bank line decision", &decision)?,
+        resolution: resolution
+            .map(|r| json_from_text("bank line resolution", &r))
+            .transpose()?,
+        key,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,8 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use billing_core::ids::ServiceCode;
 use billing_core::ports::{
-    AppendBatch, LoadedProject, OutboxItem, OutsideId, ProjectStore, StoreError, StoredEvent,
+    AppendBatch, BankLineRecord, BankLineState, LoadedProject, OutboxItem, OutsideId, ProjectStore,
+    StoreError, StoredEvent,
 };
 
 use crate::codec;
@@ -26,6 +27,9 @@ struct Inner {
     invoice_numbers: HashMap<String, ServiceCode>,
     outbox: BTreeMap<i64, OutboxItem>,
     last_outbox_id: i64,
+    /// Bank lines by key, with their import order.
+    bank_lines: HashMap<String, (u64, BankLineRecord)>,
+    last_bank_line: u64,
 }
 
 #[derive(Debug)]
@@ -150,6 +154,16 @@ impl ProjectStore for MemoryStore {
         Ok(self.lock()?.outside_ids.get(key).copied())
     }
 
+    async fn max_outside_id(&self, kind: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .lock()?
+            .outside_ids
+            .keys()
+            .filter(|k| k.kind == kind)
+            .map(|k| k.id.clone())
+            .max())
+    }
+
     async fn projects(&self) -> Result<Vec<ServiceCode>, StoreError> {
         Ok(self.lock()?.projects.keys().copied().collect())
     }
@@ -183,5 +197,74 @@ impl ProjectStore for MemoryStore {
             inner.outbox.remove(id);
         }
         Ok(())
+    }
+
+    async fn record_bank_lines(&self, records: &[BankLineRecord]) -> Result<Vec<bool>, StoreError> {
+        let mut inner = self.lock()?;
+        let inner = &mut *inner;
+        Ok(records
+            .iter()
+            .map(|record| {
+                if inner.bank_lines.contains_key(&record.key) {
+                    return false;
+                }
+                inner.last_bank_line += 1;
+                inner
+                    .bank_lines
+                    .insert(record.key.clone(), (inner.last_bank_line, record.clone()));
+                true
+            })
+            .collect())
+    }
+
+    async fn bank_lines(&self, keys: &[String]) -> Result<Vec<BankLineRecord>, StoreError> {
+        let inner = self.lock()?;
+        Ok(keys
+            .iter()
+            .filter_map(|k| inner.bank_lines.get(k).map(|(_, r)| r.clone()))
+            .collect())
+    }
+
+    async fn bank_lines_in(
+        &self,
+        state: BankLineState,
+        limit: usize,
+    ) -> Result<Vec<BankLineRecord>, StoreError> {
+        let inner = self.lock()?;
+        let mut found: Vec<&(u64, BankLineRecord)> = inner
+            .bank_lines
+            .values()
+            .filter(|(_, r)| r.state == state)
+            .collect();
+        found.sort_by_key(|(order, _)| *order);
+        Ok(found
+            .into_iter()
+            .take(limit)
+            .map(|(_, r)| r.clone())
+            .collect())
+    }
+
+    async fn update_bank_line(
+        &self,
+        from: BankLineState,
+        record: &BankLineRecord,
+    ) -> Result<(), StoreError> {
+        let mut inner = self.lock()?;
+        match inner.bank_lines.get_mut(&record.key) {
+            Some((_, stored)) if stored.state == from => {
+                stored.state = record.state;
+                stored.project = record.project;
+                stored.decision = record.decision.clone();
+                stored.resolution = record.resolution.clone();
+                Ok(())
+            }
+            found => Err(StoreError::BankLineChanged {
+                key: record.key.clone(),
+                expected: from.as_str(),
+                actual: found
+                    .map_or("missing", |(_, r)| r.state.as_str())
+                    .to_string(),
+            }),
+        }
     }
 }

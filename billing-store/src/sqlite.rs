@@ -17,7 +17,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use billing_core::ids::ServiceCode;
 use billing_core::ports::{
-    AppendBatch, LoadedProject, OutboxItem, OutsideId, ProjectStore, StoreError, StoredEvent,
+    AppendBatch, BankLineRecord, BankLineState, LoadedProject, OutboxItem, OutsideId, ProjectStore,
+    StoreError, StoredEvent,
 };
 use chrono::Utc;
 use sqlx::sqlite::{
@@ -42,10 +43,11 @@ const MAX_READERS: u32 = 4;
 
 /// The schema, one migration per entry: `(version, description, SQL)`. Never edit a released entry;
 /// add a new one.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "projects, events, outside ids, invoice numbers, outbox",
-    r#"
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "projects, events, outside ids, invoice numbers, outbox",
+        r#"
 CREATE TABLE billing_projects (
     project  INTEGER PRIMARY KEY,
     version  INTEGER NOT NULL,
@@ -80,7 +82,25 @@ CREATE TABLE billing_outbox (
 );
 CREATE INDEX billing_outbox_pending ON billing_outbox (id) WHERE acknowledged_at IS NULL;
 "#,
-)];
+    ),
+    (
+        2,
+        "bank lines: every imported statement line once, its decision and what became of it",
+        r#"
+CREATE TABLE billing_bank_lines (
+    seq         INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,
+    imported_at TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    project     INTEGER,
+    line        TEXT NOT NULL,
+    decision    TEXT NOT NULL,
+    resolution  TEXT
+);
+CREATE INDEX billing_bank_lines_state ON billing_bank_lines (state, seq);
+"#,
+    ),
+];
 
 /// The SQLite store: one connection that writes and a pool of connections that read, to one file.
 ///
@@ -533,6 +553,14 @@ impl ProjectStore for SqliteStore {
         project.map(codec::project_from_db).transpose()
     }
 
+    async fn max_outside_id(&self, kind: &str) -> Result<Option<String>, StoreError> {
+        sqlx::query_scalar("SELECT MAX(id) FROM billing_outside_ids WHERE kind = ?1")
+            .bind(kind)
+            .fetch_one(&self.readers)
+            .await
+            .map_err(db_error)
+    }
+
     async fn projects(&self) -> Result<Vec<ServiceCode>, StoreError> {
         let rows: Vec<i64> =
             sqlx::query_scalar("SELECT project FROM billing_projects ORDER BY project")
@@ -609,6 +637,113 @@ impl ProjectStore for SqliteStore {
         .await
         .map_err(db_error)?;
         tx.commit().await.map_err(db_error)
+    }
+
+    async fn record_bank_lines(&self, records: &[BankLineRecord]) -> Result<Vec<bool>, StoreError> {
+        if records.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self
+            .writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_error)?;
+        let mut inserted = Vec::with_capacity(records.len());
+        for record in records {
+            let row = codec::bank_line_to_row(record)?;
+            let done = sqlx::query(
+                "INSERT INTO billing_bank_lines
+                 (key, imported_at, state, project, line, decision, resolution)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(row.0)
+            .bind(row.1)
+            .bind(row.2)
+            .bind(row.3)
+            .bind(row.4)
+            .bind(row.5)
+            .bind(row.6)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            inserted.push(done.rows_affected() == 1);
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(inserted)
+    }
+
+    async fn bank_lines(&self, keys: &[String]) -> Result<Vec<BankLineRecord>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<codec::BankLineRow> = sqlx::query_as(
+            "SELECT key, imported_at, state, project, line, decision, resolution
+             FROM billing_bank_lines WHERE key IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(codec::json_to_text(&keys)?)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        rows.into_iter().map(codec::bank_line_from_row).collect()
+    }
+
+    async fn bank_lines_in(
+        &self,
+        state: BankLineState,
+        limit: usize,
+    ) -> Result<Vec<BankLineRecord>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows: Vec<codec::BankLineRow> = sqlx::query_as(
+            "SELECT key, imported_at, state, project, line, decision, resolution
+             FROM billing_bank_lines WHERE state = ?1 ORDER BY seq LIMIT ?2",
+        )
+        .bind(state.as_str())
+        .bind(limit)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_error)?;
+        rows.into_iter().map(codec::bank_line_from_row).collect()
+    }
+
+    async fn update_bank_line(
+        &self,
+        from: BankLineState,
+        record: &BankLineRecord,
+    ) -> Result<(), StoreError> {
+        let row = codec::bank_line_to_row(record)?;
+        let mut tx = self
+            .writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_error)?;
+        let done = sqlx::query(
+            "UPDATE billing_bank_lines SET state = ?1, project = ?2, decision = ?3, resolution = ?4
+             WHERE key = ?5 AND state = ?6",
+        )
+        .bind(&row.2)
+        .bind(row.3)
+        .bind(&row.5)
+        .bind(&row.6)
+        .bind(&row.0)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() != 1 {
+            let actual: Option<String> =
+                sqlx::query_scalar("SELECT state FROM billing_bank_lines WHERE key = ?1")
+                    .bind(&row.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            return Err(StoreError::BankLineChanged {
+                key: record.key.clone(),
+                expected: from.as_str(),
+                actual: actual.unwrap_or_else(|| "missing".to_string()),
+            });
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(())
     }
 }
 

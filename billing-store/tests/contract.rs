@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use billing_core::ids::{InvoiceNumber, InvoicePrefix, ServiceCode};
 use billing_core::ports::{
-    AppendBatch, NewEvent, OutsideId, ProjectStore, StoreError, StoredEvent,
+    AppendBatch, BankLineRecord, BankLineState, NewEvent, OutsideId, ProjectStore, StoreError,
+    StoredEvent,
 };
 use billing_core::{Actor, ErrorCode, Money, Notification};
 use chrono::{DateTime, TimeZone, Utc};
@@ -656,6 +657,159 @@ async fn a_raced_outside_id_takes_effect_once(f: &Fixture) {
     assert_eq!(events, 10);
 }
 
+fn bank_line(key: &str, seconds: i64, state: BankLineState) -> BankLineRecord {
+    BankLineRecord {
+        key: key.to_string(),
+        imported_at: at(seconds, 5),
+        state,
+        project: (state != BankLineState::Ignored).then(|| code("11111")),
+        line: json!({"id": key, "purpose": "Оплата НОР-11111-007", "amount": "1200.00"}),
+        decision: json!({"outcome": state.as_str()}),
+        resolution: None,
+    }
+}
+
+/// Bank lines are recorded once per key; a second import of the same key changes nothing.
+async fn bank_lines_are_recorded_once_per_key(f: &Fixture) {
+    let first = [
+        bank_line("T1", 1, BankLineState::PendingCredit),
+        bank_line("T2", 2, BankLineState::Review),
+        bank_line("T3", 3, BankLineState::Ignored),
+    ];
+    assert_eq!(
+        f.store.record_bank_lines(&first).await.unwrap(),
+        vec![true, true, true]
+    );
+    let mut again = bank_line("T2", 9, BankLineState::Credited);
+    again.decision = json!({"outcome": "changed"});
+    let second = [again, bank_line("T4", 4, BankLineState::Review)];
+    assert_eq!(
+        f.store.record_bank_lines(&second).await.unwrap(),
+        vec![false, true]
+    );
+    let keys: Vec<String> = ["T2", "T4", "T9"].iter().map(|k| k.to_string()).collect();
+    let mut found = f.store.bank_lines(&keys).await.unwrap();
+    found.sort_by(|a, b| a.key.cmp(&b.key));
+    assert_eq!(found, vec![first[1].clone(), second[1].clone()]);
+    let review = f
+        .store
+        .bank_lines_in(BankLineState::Review, 10)
+        .await
+        .unwrap();
+    let review_keys: Vec<&str> = review.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(review_keys, ["T2", "T4"]);
+    assert_eq!(
+        f.store
+            .bank_lines_in(BankLineState::Review, 1)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(f.store.record_bank_lines(&[]).await.unwrap().is_empty());
+    assert!(f.store.bank_lines(&[]).await.unwrap().is_empty());
+}
+
+/// A bank line changes state only from the state the change expects: one of two racers wins.
+async fn a_bank_line_changes_only_from_the_expected_state(f: &Fixture) {
+    f.store
+        .record_bank_lines(&[bank_line("R1", 1, BankLineState::Review)])
+        .await
+        .unwrap();
+    let mut resolved = bank_line("R1", 1, BankLineState::Resolved);
+    resolved.resolution = Some(json!({"by": "support:olena", "credit": "HOR-11111-007"}));
+    f.store
+        .update_bank_line(BankLineState::Review, &resolved)
+        .await
+        .unwrap();
+    let err = f
+        .store
+        .update_bank_line(
+            BankLineState::Review,
+            &bank_line("R1", 1, BankLineState::Ignored),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "store.bank_line_changed");
+    assert!(matches!(err, StoreError::BankLineChanged { ref actual, .. } if actual == "resolved"));
+    let missing = f
+        .store
+        .update_bank_line(
+            BankLineState::Review,
+            &bank_line("nope", 1, BankLineState::Resolved),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(missing, StoreError::BankLineChanged { ref actual, .. } if actual == "missing")
+    );
+    let stored = f.store.bank_lines(&["R1".to_string()]).await.unwrap();
+    assert_eq!(stored, vec![resolved]);
+
+    // Racers: tasks move the same review line to resolved; exactly one succeeds.
+    f.store
+        .record_bank_lines(&[bank_line("R2", 2, BankLineState::Review)])
+        .await
+        .unwrap();
+    let mut handles = Vec::new();
+    for _ in 0..6 {
+        let store: Arc<dyn ProjectStore> = Arc::clone(&f.store);
+        handles.push(tokio::spawn(async move {
+            store
+                .update_bank_line(
+                    BankLineState::Review,
+                    &bank_line("R2", 2, BankLineState::Resolved),
+                )
+                .await
+                .is_ok()
+        }));
+    }
+    let mut wins = 0;
+    for h in handles {
+        wins += usize::from(h.await.unwrap());
+    }
+    assert_eq!(wins, 1);
+}
+
+/// The greatest outside id of a kind: the last number of a store-wide sequence, claimed gaplessly.
+async fn the_greatest_outside_id_of_a_kind_gives_a_sequence(f: &Fixture) {
+    assert_eq!(f.store.max_outside_id("tax_number").await.unwrap(), None);
+    let claim = |project: &str, expected: u64, n: u32| AppendBatch {
+        outside_ids: vec![OutsideId::new("tax_number", format!("{n:010}"))],
+        ..plain(project, expected, json!({"claimed": n}))
+    };
+    f.store.append(claim("00001", 0, 1)).await.unwrap();
+    f.store.append(claim("00002", 0, 2)).await.unwrap();
+    f.store
+        .append(AppendBatch {
+            outside_ids: vec![OutsideId::new("other", "9999999999")],
+            ..plain("00003", 0, json!({}))
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        f.store
+            .max_outside_id("tax_number")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("0000000002")
+    );
+    // A second writer claiming the same number is refused and writes nothing.
+    let err = f.store.append(claim("00001", 1, 2)).await.unwrap_err();
+    assert!(matches!(err, StoreError::DuplicateOutsideId { .. }));
+    assert_eq!(version(&*f.store, "00001").await, Some(1));
+    f.store.append(claim("00001", 1, 3)).await.unwrap();
+    assert_eq!(
+        f.store
+            .max_outside_id("tax_number")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("0000000003")
+    );
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         mod memory {
@@ -704,6 +858,9 @@ contract!(
     a_reopened_store_sees_the_data,
     concurrent_writers_of_one_project_lose_no_update,
     a_raced_outside_id_takes_effect_once,
+    bank_lines_are_recorded_once_per_key,
+    a_bank_line_changes_only_from_the_expected_state,
+    the_greatest_outside_id_of_a_kind_gives_a_sequence,
 );
 
 // ---- backend specifics -----------------------------------------------------------------------

@@ -8,6 +8,7 @@
 //! | [`Vchasno::check_company`] | `POST /api/v2/check/company` `{"edrpou": "..."}` → `{edrpou, name, is_registered}` |
 //! | [`Vchasno::upload_act`] | `POST /api/v2/documents?edrpou=&email=&category=1&title=&number=&date=&amount=`, multipart field `file` → `{documents: [{id, ...}]}` |
 //! | [`Vchasno::statuses`] | `POST /api/v2/documents/statuses` `{"document_ids": [...]}` (≤500 per request) → `{data_list: [{document_id, status_id, status_text}]}` |
+//! | [`Vchasno::find_act`] | `GET /api/v2/documents?edrpou=&category=1&date_from=&date_to=&limit=&cursor=` → `{documents: [{id, number, status, ...}], next_cursor}`, pages followed |
 //!
 //! Every request carries `Authorization: <token>` (no `Bearer` prefix).
 //!
@@ -31,8 +32,25 @@
 //!   `title` "plus extras"; that `number`, `date` and `amount` are among the extras is not verified.
 //!   Default `true` (one request, so an upload is never half done); with `false` they are left out.
 //!
+//! - [`VchasnoConfig::find_days_before`] and [`VchasnoConfig::find_days_after`]: whether the
+//!   list's `date_from`/`date_to` filter the document's `date` or the day it was created is not
+//!   verified. [`Vchasno::find_act`] asks for a window from 31 days before the act's date to 366
+//!   days after it (the defaults), which holds the act under either reading when it was uploaded
+//!   within a year of its date.
+//!
 //! Unknown status codes in a batch read are left out of the answer (the act keeps its last known
 //! status), never guessed.
+//!
+//! # Finding an act already uploaded
+//! [`Vchasno::find_act`] lists the documents of the recipient (`edrpou`) in the act-of-services
+//! category within the date window, [`LIST_LIMIT`] per page, following `next_cursor` until it is
+//! empty, and answers the id of a document whose `number` equals the act's number exactly. The
+//! reference documents no "deleted" status: a document of the number is found whatever its
+//! status, but one that is not annulled (7011) is preferred when there are several. The number
+//! is on the document only when the upload sent it ([`VchasnoConfig::upload_info_in_query`],
+//! the default): with that setting off, nothing is ever found. A cursor that repeats or more
+//! than [`VchasnoConfig::find_max_pages`] pages is an error ([`VchasnoPortError::Rejected`]),
+//! never "not found", so that a search cut short never leads to a second upload.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -42,6 +60,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use billing_core::ports::{ActUpload, CompanyCheck, Vchasno, VchasnoPortError, VchasnoStatus};
 use billing_core::{Money, TaxId};
+use chrono::{Days, NaiveDate};
 use reqwest::{Response, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
@@ -55,6 +74,9 @@ pub const CATEGORY_ACT_OF_SERVICES: u32 = 1;
 
 /// The most document ids one status request may carry.
 pub const STATUS_BATCH: usize = 500;
+
+/// The page size asked of the document list (`limit`).
+pub const LIST_LIMIT: u32 = 100;
 
 /// The unit of a document's `amount` (unverified: see the crate docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -110,6 +132,13 @@ pub struct VchasnoConfig {
     pub rnokpp_check: RnokppCheck,
     /// Whether the upload carries `number`, `date` and `amount` as query parameters (default true).
     pub upload_info_in_query: bool,
+    /// [`Vchasno::find_act`] searches from this many days before the act's date (default 31).
+    pub find_days_before: u32,
+    /// [`Vchasno::find_act`] searches up to this many days after the act's date (default 366).
+    pub find_days_after: u32,
+    /// The most list pages [`Vchasno::find_act`] reads before giving up with an error
+    /// (default 50).
+    pub find_max_pages: u32,
 }
 
 impl VchasnoConfig {
@@ -125,6 +154,9 @@ impl VchasnoConfig {
             amount_unit: AmountUnit::default(),
             rnokpp_check: RnokppCheck::default(),
             upload_info_in_query: true,
+            find_days_before: 31,
+            find_days_after: 366,
+            find_max_pages: 50,
         }
     }
 
@@ -187,6 +219,34 @@ struct UploadAnswer {
 #[derive(Deserialize)]
 struct UploadedDocument {
     id: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct ListAnswer {
+    #[serde(default)]
+    documents: Vec<ListedDocument>,
+    #[serde(default)]
+    next_cursor: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct ListedDocument {
+    id: serde_json::Value,
+    #[serde(default)]
+    number: Option<serde_json::Value>,
+    #[serde(default)]
+    status: Option<serde_json::Value>,
+}
+
+impl ListedDocument {
+    fn is_annulled(&self) -> bool {
+        self.status
+            .as_ref()
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|c| u32::try_from(c).ok())
+            .and_then(VchasnoStatus::from_code)
+            == Some(VchasnoStatus::Annulled)
+    }
 }
 
 #[derive(Serialize)]
@@ -391,6 +451,64 @@ impl Vchasno for VchasnoClient {
             }));
         }
         Ok(out)
+    }
+
+    async fn find_act(
+        &self,
+        recipient: &TaxId,
+        number: &str,
+        date: NaiveDate,
+    ) -> Result<Option<String>, VchasnoPortError> {
+        let url = self.url("/api/v2/documents");
+        let from = date
+            .checked_sub_days(Days::new(self.config.find_days_before.into()))
+            .unwrap_or(NaiveDate::MIN);
+        let to = date
+            .checked_add_days(Days::new(self.config.find_days_after.into()))
+            .unwrap_or(NaiveDate::MAX);
+        let base: Vec<(&str, String)> = vec![
+            ("edrpou", recipient.to_string()),
+            ("category", CATEGORY_ACT_OF_SERVICES.to_string()),
+            ("date_from", from.format("%Y-%m-%d").to_string()),
+            ("date_to", to.format("%Y-%m-%d").to_string()),
+            ("limit", LIST_LIMIT.to_string()),
+        ];
+        let mut cursor: Option<String> = None;
+        let mut seen_cursors = Vec::new();
+        let mut annulled = None;
+        for _ in 0..self.config.find_max_pages {
+            let mut query = base.clone();
+            if let Some(c) = &cursor {
+                query.push(("cursor", c.clone()));
+            }
+            let page: ListAnswer = self.send(|| self.http.get(&url).query(&query)).await?;
+            for doc in &page.documents {
+                if doc.number.as_ref().and_then(id_text).as_deref() != Some(number) {
+                    continue;
+                }
+                let Some(id) = id_text(&doc.id) else { continue };
+                if !doc.is_annulled() {
+                    return Ok(Some(id));
+                }
+                annulled.get_or_insert(id);
+            }
+            match page.next_cursor.as_ref().and_then(id_text) {
+                None => return Ok(annulled),
+                Some(next) if seen_cursors.contains(&next) => {
+                    return Err(VchasnoPortError::Rejected(format!(
+                        "the document list repeated its cursor {next:?}"
+                    )));
+                }
+                Some(next) => {
+                    seen_cursors.push(next.clone());
+                    cursor = Some(next);
+                }
+            }
+        }
+        Err(VchasnoPortError::Rejected(format!(
+            "the document list has more than {} pages",
+            self.config.find_max_pages
+        )))
     }
 }
 

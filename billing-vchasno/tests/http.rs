@@ -44,6 +44,14 @@ struct Fake {
     log: Vec<(String, Value)>,
     /// How many check requests arrived.
     checks: u32,
+    /// The list's page size, whatever `limit` asks (a server may cap it).
+    page_size: Option<usize>,
+    /// The list answers this cursor on every page (a broken server).
+    stuck_cursor: bool,
+    /// The list answers this body instead of the documents.
+    list_body: Option<String>,
+    /// The query of each list request.
+    lists: Vec<HashMap<String, String>>,
 }
 
 type Shared = Arc<Mutex<Fake>>;
@@ -170,11 +178,85 @@ async fn statuses(State(s): State<Shared>, headers: HeaderMap, body: String) -> 
     Json(json!({ "data_list": data })).into_response()
 }
 
+/// `GET /api/v2/documents`: the documents of a recipient, filtered and paged with a cursor.
+async fn list(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    if let Some(r) = gate(&s, &headers).await {
+        return r;
+    }
+    let date = |k: &str| {
+        query
+            .get(k)
+            .map(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").expect("dates are YYYY-MM-DD"))
+    };
+    let (from, to) = (date("date_from"), date("date_to"));
+    let limit: usize = query
+        .get("limit")
+        .map(|l| l.parse().expect("limit is a number"))
+        .unwrap_or(50);
+    let offset: usize = match query.get("cursor") {
+        Some(c) => c
+            .strip_prefix("cur-")
+            .and_then(|n| n.parse().ok())
+            .expect("a cursor this server gave"),
+        None => 0,
+    };
+    let mut f = lock(&s);
+    f.lists.push(query.clone());
+    if let Some(body) = &f.list_body {
+        return (
+            StatusCode::OK,
+            [("content-type", "application/json")],
+            body.clone(),
+        )
+            .into_response();
+    }
+    let size = f.page_size.map_or(limit, |p| p.min(limit));
+    let matching: Vec<Value> = f
+        .documents
+        .iter()
+        .filter(|(_, (seen, _))| {
+            let q = &seen.query;
+            let doc_date = q
+                .get("date")
+                .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap());
+            query
+                .get("edrpou")
+                .is_none_or(|e| q.get("edrpou") == Some(e))
+                && query
+                    .get("category")
+                    .is_none_or(|c| q.get("category") == Some(c))
+                && doc_date.is_none_or(|d| from.is_none_or(|f| f <= d) && to.is_none_or(|t| d <= t))
+        })
+        .map(|(id, (seen, status))| {
+            json!({
+                "id": id,
+                "title": seen.query.get("title"),
+                "number": seen.query.get("number"),
+                "date": seen.query.get("date"),
+                "status": status,
+                "status_text": "…",
+                "category": 1,
+            })
+        })
+        .collect();
+    let page: Vec<Value> = matching.iter().skip(offset).take(size).cloned().collect();
+    let next = if f.stuck_cursor {
+        Some("cur-0".to_string())
+    } else {
+        (offset + size < matching.len()).then(|| format!("cur-{}", offset + size))
+    };
+    Json(json!({"documents": page, "next_cursor": next})).into_response()
+}
+
 async fn server() -> (String, Shared) {
     let state: Shared = Arc::default();
     let app = Router::new()
         .route("/api/v2/check/company", post(check_company))
-        .route("/api/v2/documents", post(upload))
+        .route("/api/v2/documents", post(upload).get(list))
         .route("/api/v2/documents/statuses", post(statuses))
         .with_state(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -409,6 +491,294 @@ async fn a_refused_request_is_rejected_with_the_reason() {
     let err = c.statuses(&["x".into()]).await.unwrap_err();
     assert!(
         matches!(&err, VchasnoPortError::Rejected(m) if m.starts_with("HTTP 404")),
+        "{err:?}"
+    );
+}
+
+// --- Finding an act already uploaded (the list endpoint) ---
+
+/// Puts a document on the server as if uploaded earlier (another act, another recipient, ...).
+fn put(s: &Shared, id: &str, edrpou: &str, number: Option<&str>, date: &str, status: u32) {
+    let mut query: HashMap<String, String> =
+        [("edrpou", edrpou), ("category", "1"), ("date", date)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    if let Some(n) = number {
+        query.insert("number".into(), n.into());
+    }
+    let seen = Seen {
+        query,
+        file_name: None,
+        content_type: None,
+        bytes: Vec::new(),
+    };
+    lock(s).documents.insert(id.into(), (seen, status));
+}
+
+fn october() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 10, 31).unwrap()
+}
+
+#[tokio::test]
+async fn find_act_finds_the_uploaded_act_by_its_number() {
+    let (base, s) = server().await;
+    let c = client(&base);
+    let buyer: TaxId = "14360570".parse().unwrap();
+    let id = c.upload_act(&act("14360570")).await.unwrap();
+    let found = c
+        .find_act(&buyer, "A-11111-2026-10", october())
+        .await
+        .unwrap();
+    assert_eq!(found, Some(id));
+    let q = lock(&s).lists[0].clone();
+    assert_eq!(q["edrpou"], "14360570");
+    assert_eq!(q["category"], "1");
+    assert_eq!(
+        q["date_from"], "2026-09-30",
+        "31 days before the act's date"
+    );
+    assert_eq!(q["date_to"], "2027-11-01", "366 days after it");
+    assert_eq!(q["limit"], "100");
+    assert!(!q.contains_key("cursor") && !q.contains_key("status"));
+}
+
+#[tokio::test]
+async fn find_act_matches_the_number_exactly_and_the_recipient() {
+    let (base, s) = server().await;
+    let c = client(&base);
+    let buyer: TaxId = "14360570".parse().unwrap();
+    // Nothing on the server.
+    assert_eq!(
+        c.find_act(&buyer, "A-11111-2026-10", october())
+            .await
+            .unwrap(),
+        None
+    );
+    // Near misses: a number that is a prefix, one with a space, another recipient's act of the
+    // same number, a document with no number, the same number far outside the window.
+    put(
+        &s,
+        "d-1",
+        "14360570",
+        Some("A-11111-2026-1"),
+        "2026-10-31",
+        7000,
+    );
+    put(
+        &s,
+        "d-2",
+        "14360570",
+        Some("A-11111-2026-10 "),
+        "2026-10-31",
+        7000,
+    );
+    put(
+        &s,
+        "d-3",
+        "32855961",
+        Some("A-11111-2026-10"),
+        "2026-10-31",
+        7000,
+    );
+    put(&s, "d-4", "14360570", None, "2026-10-31", 7000);
+    put(
+        &s,
+        "d-5",
+        "14360570",
+        Some("A-11111-2026-10"),
+        "2024-10-31",
+        7000,
+    );
+    assert_eq!(
+        c.find_act(&buyer, "A-11111-2026-10", october())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        c.find_act(&buyer, "A-11111-2026-1", october())
+            .await
+            .unwrap(),
+        Some("d-1".into())
+    );
+    // With the number left out of the upload, the act cannot be found (documented).
+    let bare = client_with(&base, |mut c| {
+        c.upload_info_in_query = false;
+        c
+    });
+    bare.upload_act(&act("3652504575")).await.unwrap();
+    assert_eq!(
+        bare.find_act(&"3652504575".parse().unwrap(), "A-11111-2026-10", october())
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+#[tokio::test]
+async fn find_act_follows_the_cursor_through_every_page() {
+    let (base, s) = server().await;
+    lock(&s).page_size = Some(2);
+    for m in 1..=7 {
+        let number = format!("A-11111-2026-{m:02}");
+        put(
+            &s,
+            &format!("d-{m}"),
+            "14360570",
+            Some(&number),
+            "2026-10-31",
+            7008,
+        );
+    }
+    let c = client(&base);
+    let buyer: TaxId = "14360570".parse().unwrap();
+    // The last document, on the fourth page of two.
+    assert_eq!(
+        c.find_act(&buyer, "A-11111-2026-07", october())
+            .await
+            .unwrap(),
+        Some("d-7".into())
+    );
+    let cursors: Vec<Option<String>> = lock(&s)
+        .lists
+        .iter()
+        .map(|q| q.get("cursor").cloned())
+        .collect();
+    assert_eq!(
+        cursors,
+        vec![
+            None,
+            Some("cur-2".into()),
+            Some("cur-4".into()),
+            Some("cur-6".into())
+        ]
+    );
+    // Found on the first page: no more pages read.
+    lock(&s).lists.clear();
+    assert_eq!(
+        c.find_act(&buyer, "A-11111-2026-02", october())
+            .await
+            .unwrap(),
+        Some("d-2".into())
+    );
+    assert_eq!(lock(&s).lists.len(), 1);
+    // Not found: every page read, then "none".
+    lock(&s).lists.clear();
+    assert_eq!(
+        c.find_act(&buyer, "A-11111-2026-11", october())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(lock(&s).lists.len(), 4);
+}
+
+#[tokio::test]
+async fn find_act_prefers_a_document_that_is_not_annulled() {
+    let (base, s) = server().await;
+    lock(&s).page_size = Some(1);
+    let c = client(&base);
+    let buyer: TaxId = "14360570".parse().unwrap();
+    put(
+        &s,
+        "d-1",
+        "14360570",
+        Some("A-11111-2026-10"),
+        "2026-10-31",
+        7011,
+    );
+    // Only an annulled one: it is still Vchasno's document of this act.
+    assert_eq!(
+        c.find_act(&buyer, "A-11111-2026-10", october())
+            .await
+            .unwrap(),
+        Some("d-1".into())
+    );
+    put(
+        &s,
+        "d-2",
+        "14360570",
+        Some("A-11111-2026-10"),
+        "2026-10-31",
+        7004,
+    );
+    assert_eq!(
+        c.find_act(&buyer, "A-11111-2026-10", october())
+            .await
+            .unwrap(),
+        Some("d-2".into())
+    );
+}
+
+#[tokio::test]
+async fn find_act_errors_map_to_the_ports_errors_never_to_not_found() {
+    let (base, s) = server().await;
+    let buyer: TaxId = "14360570".parse().unwrap();
+    let find =
+        |c: VchasnoClient| async move { c.find_act(&buyer, "A-11111-2026-10", october()).await };
+    let bad_token = VchasnoClient::new(
+        VchasnoConfig::new(SecretString::from("Bearer tok-123")).with_base_url(&base),
+    )
+    .unwrap();
+    assert_eq!(
+        find(bad_token).await.unwrap_err(),
+        VchasnoPortError::Unauthorized
+    );
+    lock(&s).fail = true;
+    assert_eq!(
+        find(client(&base)).await.unwrap_err().code(),
+        "vchasno.unreachable"
+    );
+    lock(&s).fail = false;
+    lock(&s).throttle = Some((5, Some(120)));
+    assert_eq!(
+        find(client(&base)).await.unwrap_err(),
+        VchasnoPortError::RateLimited {
+            retry_after_secs: Some(120)
+        }
+    );
+    lock(&s).throttle = None;
+    // An answer that is not the documented shape.
+    lock(&s).list_body = Some(r#"{"documents": "nope"}"#.into());
+    let err = find(client(&base)).await.unwrap_err();
+    assert!(matches!(err, VchasnoPortError::Rejected(_)), "{err:?}");
+    lock(&s).list_body = None;
+    // A server that repeats its cursor: an error, not an endless loop and not "none".
+    put(
+        &s,
+        "d-1",
+        "14360570",
+        Some("A-11111-2026-09"),
+        "2026-10-31",
+        7000,
+    );
+    lock(&s).stuck_cursor = true;
+    let err = find(client(&base)).await.unwrap_err();
+    assert!(
+        matches!(&err, VchasnoPortError::Rejected(m) if m.contains("repeated its cursor")),
+        "{err:?}"
+    );
+    lock(&s).stuck_cursor = false;
+    // More pages than the limit: an error.
+    lock(&s).page_size = Some(1);
+    for m in 1..=3 {
+        put(
+            &s,
+            &format!("e-{m}"),
+            "14360570",
+            Some("other"),
+            "2026-10-31",
+            7000,
+        );
+    }
+    let few_pages = client_with(&base, |mut c| {
+        c.find_max_pages = 2;
+        c
+    });
+    let err = find(few_pages).await.unwrap_err();
+    assert!(
+        matches!(&err, VchasnoPortError::Rejected(m) if m.contains("more than 2 pages")),
         "{err:?}"
     );
 }

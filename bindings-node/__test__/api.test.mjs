@@ -51,6 +51,8 @@ const COVERED = {
   addMoney: 'money arithmetic',
   subtractMoney: 'money arithmetic',
   Engine: 'engine.test.mjs: every method (the shared scenario, use cases, ports, event loop)',
+  reconcile: 'reconcile.test.mjs: the CLI\'s results; arrays or JSON text; errors',
+  reconcileFile: 'reconcile.test.mjs: every statement format; paths or Buffers; errors',
 }
 
 test('every export is covered', () => {

@@ -92,6 +92,16 @@ const METHODS = {
   admin: 'use cases: admin',
   account: 'use cases: account',
   lookupRequisites: 'the registry lookup port',
+  requisitesPrefill: 'paperwork.test.mjs: the help page scenario; a missing lookup',
+  saveRequisites: 'paperwork.test.mjs: the help page scenario; a bad form',
+  saveAndActivateVchasno: 'paperwork.test.mjs: the help page scenario; register in Vchasno first',
+  activateVchasno: 'paperwork.test.mjs: the help page scenario',
+  deactivateVchasno: 'paperwork.test.mjs: the help page scenario',
+  requestAct: 'paperwork.test.mjs: the help page scenario; document and upload errors',
+  actPdf: 'paperwork.test.mjs: the help page scenario',
+  pollActStatuses: 'paperwork.test.mjs: the help page scenario',
+  requisites: 'paperwork.test.mjs: the help page scenario',
+  invoicePdf: 'paperwork.test.mjs: the invoice PDF',
 }
 
 test('every Engine method is covered here', () => {
@@ -458,7 +468,8 @@ describe('the registry lookup port', () => {
     }
     const engine = await Engine.open(dbFile(), { registry })
     const answer = await engine.lookupRequisites('32855961')
-    assert.deepEqual(answer, found)
+    // A record the function gave without them reads back with no VAT gap and no details.
+    assert.deepEqual(answer, { ...found, vatUnknown: null, details: { terminated: false, bankrupt: false } })
     assert.deepEqual(await engine.lookupRequisites('3652504575'), { kind: 'pending', retryAfterSecs: 30 })
     assert.deepEqual(await engine.lookupRequisites('00032129'), { kind: 'not_found' })
     assert.deepEqual(asked, ['32855961', '3652504575', '00032129'])
@@ -473,6 +484,8 @@ describe('the registry lookup port', () => {
       vat: null,
       singleTaxGroup: null,
       warnings: [],
+      vatUnknown: null,
+      details: { terminated: false, bankrupt: false },
     })
   })
 

@@ -7,9 +7,9 @@
 //! [`crate::reply`]). Arguments of the wrong JavaScript type (a number for a string) throw napi's
 //! own `Error` synchronously, as the synchronous functions do.
 //!
-//! Adding a use case is one method here: parse, `engine.<use case>(..).await?`, convert.
-//! Still to come with the engine: invoice and act PDFs (`invoicePdf(serviceCode, invoice)` →
-//! `Promise<Buffer>`) and `reconcile` against the store, once `billing_engine::Engine` has them.
+//! Adding a use case is one method here: parse, `engine.<use case>(..).await?`, convert. The
+//! document side (requisites, Vchasno, acts and their PDFs) is in [`crate::paperwork`], the
+//! dry-run reconciliation (no engine needed) in [`crate::reconcile`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,6 +29,7 @@ use crate::instant::Instant;
 use crate::ports::{ClockFunction, JsClock, JsRegistry, RegistryAnswer, RegistryFunction};
 use crate::reply::{call, Failure, Reply};
 use crate::section::BillingSection;
+use crate::vchasno::{JsVchasno, VchasnoPort};
 
 /// How `Engine.open` sets the engine up, besides the store.
 #[napi(object, object_to_js = false)]
@@ -51,6 +52,11 @@ pub struct EngineOptions {
     /// lookup answers `not_found`.
     #[napi(ts_type = "(taxId: string) => RegistryAnswer | Promise<RegistryAnswer>")]
     pub registry: Option<RegistryFunction>,
+    /// Vchasno, when the platform talks to it from JavaScript: `checkCompany`, `uploadAct` and
+    /// `statuses`, each returning its answer or a Promise of it (throwing or rejecting is the
+    /// retryable `vchasno.unreachable`). Without it, the engine uses the Vchasno adapter of its
+    /// configuration (the in-memory one, where no company is registered, by default).
+    pub vchasno: Option<VchasnoPort>,
 }
 
 /// The project owner's contact, as given at sign-up.
@@ -180,7 +186,7 @@ pub struct DailyReport {
 /// ```
 #[napi]
 pub struct Engine {
-    inner: Arc<billing_engine::Engine>,
+    pub(crate) inner: Arc<billing_engine::Engine>,
 }
 
 #[napi]
@@ -195,10 +201,12 @@ impl Engine {
                 config,
                 clock,
                 registry,
+                vchasno,
             } = options.unwrap_or(EngineOptions {
                 config: None,
                 clock: None,
                 registry: None,
+                vchasno: None,
             });
             let config = engine_config(path_or_url, config)?;
             let clock = clock.map(JsClock::new).transpose()?;
@@ -209,6 +217,9 @@ impl Engine {
             }
             if let Some(registry) = registry {
                 ports.registry = Arc::new(JsRegistry::new(registry));
+            }
+            if let Some(vchasno) = vchasno {
+                ports.vchasno = Arc::new(JsVchasno::new(vchasno));
             }
             let inner = billing_engine::Engine::new(opened.config().clone(), ports);
             Ok(Engine {
@@ -557,21 +568,21 @@ fn engine_config(store: String, given: Option<Value>) -> Result<EngineConfig, Fa
     serde_json::from_value(Value::Object(config)).map_err(|e| config_error(e.to_string()))
 }
 
-fn parse_code(input: &str) -> Result<ServiceCode, Failure> {
+pub(crate) fn parse_code(input: &str) -> Result<ServiceCode, Failure> {
     Ok(input.parse::<ServiceCode>()?)
 }
 
 /// Reads a value in the core's JSON form; what it refuses is `input.invalid`.
-fn from_json<T: DeserializeOwned>(what: &str, value: Value) -> Result<T, Failure> {
+pub(crate) fn from_json<T: DeserializeOwned>(what: &str, value: Value) -> Result<T, Failure> {
     serde_json::from_value(value).map_err(|e| Failure::new("input.invalid", format!("{what}: {e}")))
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, Failure> {
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, Failure> {
     serde_json::to_value(value).map_err(|e| Failure::new("binding.conversion", e.to_string()))
 }
 
 /// An actor argument: `'owner'`, `'system'`, or `{ kind, id }`; `'system'` when omitted.
-fn parse_actor(actor: Option<Value>) -> Result<billing_core::Actor, Failure> {
+pub(crate) fn parse_actor(actor: Option<Value>) -> Result<billing_core::Actor, Failure> {
     let value = match actor {
         None | Some(Value::Null) => return Ok(billing_core::Actor::System),
         Some(Value::String(kind)) => serde_json::json!({ "kind": kind }),
@@ -593,7 +604,7 @@ fn actor_to_js(actor: &billing_core::Actor) -> Actor {
     }
 }
 
-fn command_result(applied: Applied) -> Result<CommandResult, Failure> {
+pub(crate) fn command_result(applied: Applied) -> Result<CommandResult, Failure> {
     let records: &[Audited<ProjectEvent>] = match &applied {
         Applied::Done(records) => records,
         Applied::AlreadyApplied => &[],

@@ -15,13 +15,19 @@
 //!   one Promise-returning method per use case, on napi's tokio runtime; the billing section as
 //!   typed plain objects ([`section`]); the clock and the registry lookup implementable in
 //!   JavaScript ([`ports`]); instants as `Date` ([`instant`]).
+//! - The document side on the same `Engine` ([`paperwork`]: requisites, Vchasno, acts, act and
+//!   invoice PDFs as `Buffer`s), Vchasno implementable in JavaScript ([`vchasno`]), and the
+//!   dry-run reconciliation of bank statements against invoices ([`reconcile`]).
 #![deny(missing_docs)]
 
 pub mod engine;
 pub mod instant;
+pub mod paperwork;
 pub mod ports;
+pub mod reconcile;
 pub mod reply;
 pub mod section;
+pub mod vchasno;
 
 use std::fmt::Display;
 

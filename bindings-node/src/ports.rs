@@ -174,6 +174,9 @@ pub enum VatStatus {
 /// What the state registries say about a ЄДРПОУ or РНОКПП: the answer a JavaScript registry
 /// function returns (or resolves to), and what `Engine.lookupRequisites` gives back.
 #[napi(discriminant = "kind", discriminant_case = "snake_case")]
+// A value crossing the boundary once per lookup, never stored: the size of `Found` does not matter,
+// and napi's enum conversion takes no boxed fields.
+#[allow(clippy::large_enum_variant)]
 pub enum RegistryAnswer {
     /// Found.
     Found {
@@ -191,6 +194,11 @@ pub enum RegistryAnswer {
         single_tax_group: Option<Option<u32>>,
         /// Warnings to show (terminated, bankrupt, ...); none when omitted.
         warnings: Option<Option<Vec<String>>>,
+        /// Why `vat` is not known, when it is not: the VAT register is refreshing the record
+        /// (never "not a payer"), failed, or was not asked.
+        vat_unknown: Option<Option<VatUnknown>>,
+        /// Descriptive details (short name, status, КВЕД, contacts, data date).
+        details: Option<Option<RegistryDetails>>,
     },
     /// No such code in the registry.
     NotFound,
@@ -201,7 +209,138 @@ pub enum RegistryAnswer {
     },
 }
 
+/// Why the VAT status of a found record is not known.
+#[napi(discriminant = "kind", discriminant_case = "snake_case")]
+pub enum VatUnknown {
+    /// The VAT register is refreshing the record: ask again after the delay. Never "not a payer".
+    Pending {
+        /// Suggested delay in seconds.
+        retry_after_secs: u32,
+    },
+    /// The VAT register could not be asked, or its answer was not usable.
+    Failed {
+        /// Why.
+        reason: String,
+    },
+    /// The VAT register was not asked.
+    NotAsked,
+}
+
+impl VatUnknown {
+    fn into_core(self) -> billing_core::ports::registry::VatUnknown {
+        use billing_core::ports::registry::VatUnknown as Core;
+        match self {
+            VatUnknown::Pending { retry_after_secs } => Core::Pending {
+                retry_after_secs: retry_after_secs.into(),
+            },
+            VatUnknown::Failed { reason } => Core::Failed { reason },
+            VatUnknown::NotAsked => Core::NotAsked,
+        }
+    }
+
+    fn from_core(v: billing_core::ports::registry::VatUnknown) -> VatUnknown {
+        use billing_core::ports::registry::VatUnknown as Core;
+        match v {
+            Core::Pending { retry_after_secs } => VatUnknown::Pending {
+                retry_after_secs: u32::try_from(retry_after_secs).unwrap_or(u32::MAX),
+            },
+            Core::Failed { reason } => VatUnknown::Failed { reason },
+            Core::NotAsked => VatUnknown::NotAsked,
+        }
+    }
+}
+
+/// The registry's descriptive details beyond the form's fields, for display (every field
+/// optional; `terminated` and `bankrupt` are `false` when omitted).
+#[napi(object)]
+pub struct RegistryDetails {
+    /// Short name (`ТОВ "…"`), companies.
+    pub short_name: Option<String>,
+    /// The registration status as the registry words it (`зареєстровано`, `припинено`, ...).
+    pub status: Option<String>,
+    /// The company or proprietor is terminated or being terminated.
+    pub terminated: Option<bool>,
+    /// A bankruptcy case is on record.
+    pub bankrupt: Option<bool>,
+    /// The main economic activity (КВЕД code, `62.01`).
+    pub kved: Option<String>,
+    /// The main economic activity's description.
+    pub kved_name: Option<String>,
+    /// Phone, as registered.
+    pub phone: Option<String>,
+    /// E-mail, as registered.
+    pub email: Option<String>,
+    /// The date of the registry's data, `YYYY-MM-DD`.
+    pub actual_date: Option<String>,
+}
+
+impl RegistryDetails {
+    fn into_core(self) -> Result<billing_core::ports::registry::RegistryDetails, String> {
+        let RegistryDetails {
+            short_name,
+            status,
+            terminated,
+            bankrupt,
+            kved,
+            kved_name,
+            phone,
+            email,
+            actual_date,
+        } = self;
+        Ok(billing_core::ports::registry::RegistryDetails {
+            short_name,
+            status,
+            terminated: terminated.unwrap_or(false),
+            bankrupt: bankrupt.unwrap_or(false),
+            kved,
+            kved_name,
+            phone,
+            email,
+            actual_date: actual_date
+                .map(|d| d.parse::<NaiveDate>())
+                .transpose()
+                .map_err(|e| format!("details.actualDate: {e}"))?,
+        })
+    }
+
+    fn from_core(d: billing_core::ports::registry::RegistryDetails) -> RegistryDetails {
+        let billing_core::ports::registry::RegistryDetails {
+            short_name,
+            status,
+            terminated,
+            bankrupt,
+            kved,
+            kved_name,
+            phone,
+            email,
+            actual_date,
+        } = d;
+        RegistryDetails {
+            short_name,
+            status,
+            terminated: Some(terminated),
+            bankrupt: Some(bankrupt),
+            kved,
+            kved_name,
+            phone,
+            email,
+            actual_date: actual_date.map(|d| d.format("%Y-%m-%d").to_string()),
+        }
+    }
+}
+
 impl VatStatus {
+    /// The core's VAT status, for JavaScript.
+    pub fn from_core(v: billing_core::ports::VatStatus) -> VatStatus {
+        match v {
+            billing_core::ports::VatStatus::Payer { number, since } => VatStatus::Payer {
+                number,
+                since: Some(since.map(|d| d.format("%Y-%m-%d").to_string())),
+            },
+            billing_core::ports::VatStatus::NotPayer => VatStatus::NotPayer,
+        }
+    }
+
     fn into_core(self) -> Result<billing_core::ports::VatStatus, String> {
         Ok(match self {
             VatStatus::Payer { number, since } => billing_core::ports::VatStatus::Payer {
@@ -229,6 +368,8 @@ impl RegistryAnswer {
                 vat,
                 single_tax_group,
                 warnings,
+                vat_unknown,
+                details,
             } => billing_core::ports::RegistryAnswer::Found(RegistryRecord {
                 tax_id: tax_id.parse::<TaxId>().map_err(|e| format!("taxId: {e}"))?,
                 name,
@@ -241,6 +382,12 @@ impl RegistryAnswer {
                     .transpose()
                     .map_err(|e| format!("singleTaxGroup: {e}"))?,
                 warnings: warnings.flatten().unwrap_or_default(),
+                vat_unknown: vat_unknown.flatten().map(VatUnknown::into_core),
+                details: details
+                    .flatten()
+                    .map(RegistryDetails::into_core)
+                    .transpose()?
+                    .unwrap_or_default(),
             }),
             RegistryAnswer::NotFound => billing_core::ports::RegistryAnswer::NotFound,
             RegistryAnswer::Pending { retry_after_secs } => {
@@ -259,15 +406,11 @@ impl RegistryAnswer {
                 name: r.name,
                 address: Some(r.address),
                 director: Some(r.director),
-                vat: Some(r.vat.map(|v| match v {
-                    billing_core::ports::VatStatus::Payer { number, since } => VatStatus::Payer {
-                        number,
-                        since: Some(since.map(|d| d.format("%Y-%m-%d").to_string())),
-                    },
-                    billing_core::ports::VatStatus::NotPayer => VatStatus::NotPayer,
-                })),
+                vat: Some(r.vat.map(VatStatus::from_core)),
                 single_tax_group: Some(r.single_tax_group.map(u32::from)),
                 warnings: Some(Some(r.warnings)),
+                vat_unknown: Some(r.vat_unknown.map(VatUnknown::from_core)),
+                details: Some(Some(RegistryDetails::from_core(r.details))),
             },
             billing_core::ports::RegistryAnswer::NotFound => RegistryAnswer::NotFound,
             billing_core::ports::RegistryAnswer::Pending { retry_after_secs } => {

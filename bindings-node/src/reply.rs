@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use billing_core::ErrorCode;
 use napi::bindgen_prelude::{ToNapiValue, Unknown};
-use napi::{sys, JsError};
+use napi::{check_status, sys, JsError};
 
 /// A failure on its way to JavaScript: the dotted code and the message, unchanged.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +19,20 @@ pub struct Failure {
     /// The dotted code, e.g. `service_code.length`, `project.not_found`, `clock.failed`.
     pub code: &'static str,
     /// The message (the core's `Display` text for core errors).
+    pub message: String,
+    /// The bad fields of a requisites form (`requisites.invalid`), each with its own code: the
+    /// JS error's `errors` property. Empty for every other failure.
+    pub errors: Vec<FieldFailure>,
+}
+
+/// One bad field of a form, as the JS error's `errors` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldFailure {
+    /// The field, as the core names it (`tax_id`, `iban`, `vat_number`, ...).
+    pub field: String,
+    /// The field's dotted code (`edrpou.checksum`, `requisites.required`, ...).
+    pub code: String,
+    /// The message.
     pub message: String,
 }
 
@@ -28,7 +42,29 @@ impl Failure {
         Failure {
             code,
             message: message.into(),
+            errors: Vec::new(),
         }
+    }
+
+    /// An engine failure; a refused requisites form also lists its bad fields (`errors`).
+    pub fn engine(err: billing_engine::EngineError) -> Failure {
+        use billing_core::paperwork::PaperworkError;
+        use billing_core::project::ProjectError;
+        let mut failure = Failure::new(err.code(), err.to_string());
+        if let billing_engine::EngineError::Refused(ProjectError::Paperwork(
+            PaperworkError::Form { errors },
+        )) = &err
+        {
+            failure.errors = errors
+                .iter()
+                .map(|e| FieldFailure {
+                    field: e.field.clone(),
+                    code: e.code.clone(),
+                    message: e.message.clone(),
+                })
+                .collect();
+        }
+        failure
     }
 }
 
@@ -53,6 +89,14 @@ impl<T: ToNapiValue> ToNapiValue for Reply<T> {
                 if js.is_null() {
                     // The environment is going away: nothing could receive the error anyway.
                     return Err(napi::Error::from_reason(failure.message));
+                }
+                if !failure.errors.is_empty() {
+                    let errors = serde_json::to_value(&failure.errors)
+                        .map_err(|e| napi::Error::from_reason(e.to_string()))?;
+                    let errors = unsafe { serde_json::Value::to_napi_value(env, errors)? };
+                    check_status!(unsafe {
+                        sys::napi_set_named_property(env, js, c"errors".as_ptr(), errors)
+                    })?;
                 }
                 Err(napi::Error::from(unsafe {
                     Unknown::from_raw_unchecked(env, js)

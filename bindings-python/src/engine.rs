@@ -8,7 +8,10 @@
 //! `date`, aware `datetime` and enums; arguments cross as text and are parsed by the core.
 //!
 //! Adding a use case is one entry in the `engine_ops!` list here and one method pair in
-//! `engine.py`. Later: invoice PDF bytes and `reconcile` against the store, once the engine has them.
+//! `engine.py`. The document side (requisites, Vchasno, acts and their PDFs) takes the requisites
+//! form as the core's JSON and returns the billing section's views of requisites and acts, so a
+//! result reads the same as in the section. Later: `reconcile` against the store, once the engine
+//! has it (the dry run over data is `billing_core.reconcile`, see `statements`).
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -20,10 +23,12 @@ use std::time::{Duration, Instant};
 
 use billing_core as core;
 use billing_core::admin::OwnerContact;
+use billing_core::paperwork::RequisitesForm;
 use billing_core::ports::{Clock, OutsideId};
 use billing_core::project::ProjectCommand;
+use billing_core::section::SectionAct;
 use billing_core::tariff::{BillingPeriod, TariffCode};
-use billing_core::{Actor, Audited, InvoiceNumber, ServiceCode};
+use billing_core::{Actor, Audited, BillingMonth, InvoiceNumber, ServiceCode};
 use billing_engine::{Applied, Engine, EngineConfig, EngineError, Ports};
 use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyRuntimeError;
@@ -34,6 +39,7 @@ use pyo3::IntoPyObjectExt;
 use serde::Serialize;
 
 use crate::errors::{config_err, engine_err, to_py_err};
+use crate::ports::{PyMemoryVchasno, PyRegistry};
 
 /// The one tokio runtime behind every engine of the process (multi-threaded, built on first use).
 fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
@@ -66,7 +72,7 @@ impl Drop for Attached {
 
 /// Runs `f` with the GIL from a runtime thread, or returns `None` once the interpreter is shutting
 /// down: a thread that takes the GIL while Python finalizes crashes the process.
-fn with_python<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
+pub(crate) fn with_python<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
     if SHUTTING_DOWN.load(Ordering::SeqCst) {
         return None;
     }
@@ -203,6 +209,29 @@ fn actor_of(actor_json: &str) -> PyResult<Actor> {
     serde_json::from_str(actor_json).map_err(|e| config_err(format!("actor: {e}")))
 }
 
+fn form_of(form_json: &str) -> PyResult<RequisitesForm> {
+    serde_json::from_str(form_json).map_err(|e| config_err(format!("requisites form: {e}")))
+}
+
+fn month_of(month: &str) -> PyResult<BillingMonth> {
+    month.parse::<BillingMonth>().map_err(to_py_err)
+}
+
+/// An act as the billing section shows it (the section's own view, so both read the same).
+async fn section_act(engine: &Engine, code: ServiceCode, number: &str) -> PyResult<SectionAct> {
+    let section = engine.billing_section(code).await.or_raise()?;
+    section
+        .acts
+        .into_iter()
+        .find(|a| a.number == number)
+        .ok_or_else(|| {
+            let unknown = billing_core::paperwork::PaperworkError::UnknownAct {
+                number: number.to_string(),
+            };
+            engine_err(EngineError::Refused(unknown.into()))
+        })
+}
+
 /// `{"already_applied": bool, "events": [{at, actor, event}]}`.
 fn applied_json(applied: &Applied) -> PyResult<String> {
     let events: &[Audited<core::ProjectEvent>] = match applied {
@@ -226,13 +255,36 @@ impl<T> OrRaise<T> for Result<T, EngineError> {
     }
 }
 
+/// The ports `open` takes from Python besides the store.
+struct PyPorts {
+    clock: Option<Py<PyAny>>,
+    vchasno: Option<Arc<billing_engine::memory::MemoryVchasno>>,
+    registry: Option<Py<PyAny>>,
+}
+
+impl PyPorts {
+    fn new(
+        clock: Option<Py<PyAny>>,
+        vchasno: Option<&Bound<'_, PyMemoryVchasno>>,
+        registry: Option<Py<PyAny>>,
+    ) -> PyPorts {
+        PyPorts {
+            clock,
+            vchasno: vchasno.map(|v| v.get().0.clone()),
+            registry,
+        }
+    }
+}
+
 /// Opens an engine: the store from `store` (a SQLite path or a `postgres://` URL; `memory:` for an
-/// in-memory store), the configuration's other keys from `config_json` over the defaults, and the
-/// clock (a callable returning an aware UTC datetime) or the system clock.
+/// in-memory store), the configuration's other keys from `config_json` over the defaults, the
+/// clock (a callable returning an aware UTC datetime) or the system clock, the Vchasno given (or an
+/// empty in-memory one) and the registry lookup (a callable returning the core's `RegistryAnswer`
+/// JSON; by default every lookup finds nothing).
 async fn open(
     store: String,
     config_json: Option<String>,
-    clock: Option<Py<PyAny>>,
+    given: PyPorts,
 ) -> PyResult<NativeEngine> {
     let mut config = serde_json::to_value(EngineConfig::with_defaults(store.clone()))
         .map_err(|e| config_err(e.to_string()))?;
@@ -251,8 +303,14 @@ async fn open(
         .await
         .map_err(|e| engine_err(e.into()))?;
     let mut ports = Ports::with_store(store);
-    if let Some(clock) = clock {
+    if let Some(clock) = given.clock {
         ports.clock = Arc::new(PyClock(clock));
+    }
+    if let Some(vchasno) = given.vchasno {
+        ports.vchasno = vchasno;
+    }
+    if let Some(registry) = given.registry {
+        ports.registry = Arc::new(PyRegistry(registry));
     }
     Ok(NativeEngine {
         engine: Arc::new(Engine::new(config, ports)),
@@ -261,26 +319,32 @@ async fn open(
 
 /// Opens an engine, blocking (the GIL released); `billing_core.Engine.open` calls this.
 #[pyfunction]
-#[pyo3(signature = (store, config_json = None, clock = None))]
+#[pyo3(signature = (store, config_json = None, clock = None, vchasno = None, registry = None))]
 pub fn open_engine(
     py: Python<'_>,
     store: String,
     config_json: Option<String>,
     clock: Option<Py<PyAny>>,
+    vchasno: Option<&Bound<'_, PyMemoryVchasno>>,
+    registry: Option<Py<PyAny>>,
 ) -> PyResult<NativeEngine> {
-    run_blocking(py, open(store, config_json, clock))
+    let given = PyPorts::new(clock, vchasno, registry);
+    run_blocking(py, open(store, config_json, given))
 }
 
 /// Opens an engine, as an `asyncio.Future`; `billing_core.Engine.open_async` awaits this.
 #[pyfunction]
-#[pyo3(signature = (store, config_json = None, clock = None))]
-pub fn open_engine_async(
-    py: Python<'_>,
+#[pyo3(signature = (store, config_json = None, clock = None, vchasno = None, registry = None))]
+pub fn open_engine_async<'py>(
+    py: Python<'py>,
     store: String,
     config_json: Option<String>,
     clock: Option<Py<PyAny>>,
-) -> PyResult<Bound<'_, PyAny>> {
-    spawn_future(py, open(store, config_json, clock))
+    vchasno: Option<&Bound<'py, PyMemoryVchasno>>,
+    registry: Option<Py<PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let given = PyPorts::new(clock, vchasno, registry);
+    spawn_future(py, open(store, config_json, given))
 }
 
 /// An open engine. Python code uses `billing_core.Engine`, which wraps this with typed results.
@@ -460,5 +524,92 @@ engine_ops! {
     fn projects / projects_async(engine) -> Vec<String> {
         let codes = engine.projects().await.or_raise()?;
         Ok(codes.iter().map(ToString::to_string).collect())
+    }
+
+    /// The requisites form to show, prefilled from the project's records or the registry lookup
+    /// for `tax_id`, as the engine's JSON (`form`, `source`, `notes`, `read_only`).
+    fn requisites_prefill / requisites_prefill_async(
+        engine, code: String, tax_id: Option<String>
+    ) -> String {
+        let code = code_of(&code)?;
+        json(&engine.requisites_prefill(code, tax_id.as_deref()).await.or_raise()?)
+    }
+
+    /// "Save": stores the requisites form (the core's JSON); the applied command as JSON.
+    fn save_requisites / save_requisites_async(
+        engine, code: String, actor_json: String, form_json: String
+    ) -> String {
+        let code = code_of(&code)?;
+        let actor = actor_of(&actor_json)?;
+        let form = form_of(&form_json)?;
+        applied_json(&engine.save_requisites(code, &actor, form).await.or_raise()?)
+    }
+
+    /// "Save and activate": stores the form and activates Vchasno; the applied command as JSON.
+    fn save_and_activate_vchasno / save_and_activate_vchasno_async(
+        engine, code: String, actor_json: String, form_json: String
+    ) -> String {
+        let code = code_of(&code)?;
+        let actor = actor_of(&actor_json)?;
+        let form = form_of(&form_json)?;
+        let applied = engine.save_and_activate_vchasno(code, &actor, form).await.or_raise()?;
+        applied_json(&applied)
+    }
+
+    /// Activates Vchasno for the saved requisites; the applied command as JSON.
+    fn activate_vchasno / activate_vchasno_async(engine, code: String, actor_json: String) -> String {
+        let code = code_of(&code)?;
+        let actor = actor_of(&actor_json)?;
+        applied_json(&engine.activate_vchasno(code, &actor).await.or_raise()?)
+    }
+
+    /// Deactivates Vchasno; the applied command as JSON.
+    fn deactivate_vchasno / deactivate_vchasno_async(
+        engine, code: String, actor_json: String
+    ) -> String {
+        let code = code_of(&code)?;
+        let actor = actor_of(&actor_json)?;
+        applied_json(&engine.deactivate_vchasno(code, &actor).await.or_raise()?)
+    }
+
+    /// The act of a closed month (`2026-10`), drawn up and sent through Vchasno once: the act as
+    /// the billing section shows it, as JSON.
+    fn request_act / request_act_async(
+        engine, code: String, actor_json: String, month: String
+    ) -> String {
+        let code = code_of(&code)?;
+        let actor = actor_of(&actor_json)?;
+        let month = month_of(&month)?;
+        let act = engine.request_act(code, &actor, month).await.or_raise()?;
+        json(&section_act(&engine, code, &act.number).await?)
+    }
+
+    /// The PDF of an act, rendered again from the record.
+    fn act_pdf / act_pdf_async(engine, code: String, number: String) -> Vec<u8> {
+        let code = code_of(&code)?;
+        engine.act_pdf(code, &number).await.or_raise()
+    }
+
+    /// The PDF of an invoice (рахунок на оплату) with the NBU payment QR code.
+    fn invoice_pdf / invoice_pdf_async(engine, code: String, number: String) -> Vec<u8> {
+        let code = code_of(&code)?;
+        engine.invoice_pdf(code, &number).await.or_raise()
+    }
+
+    /// Reads the Vchasno statuses of the acts that may still change and records the changes: the
+    /// changed acts with their new status, as JSON pairs.
+    fn poll_act_statuses / poll_act_statuses_async(engine, code: String) -> String {
+        let code = code_of(&code)?;
+        json(&engine.poll_act_statuses(code).await.or_raise()?)
+    }
+
+    /// The saved requisites as the billing section shows them, as JSON (`null` when none).
+    fn requisites / requisites_async(engine, code: String) -> String {
+        let code = code_of(&code)?;
+        // Through the engine's use case (refuses an unknown project), then the section's view.
+        if engine.requisites(code).await.or_raise()?.is_none() {
+            return Ok("null".to_string());
+        }
+        json(&engine.billing_section(code).await.or_raise()?.requisites)
     }
 }

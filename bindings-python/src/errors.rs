@@ -6,8 +6,11 @@
 //! Creating one needs no GIL (the exception is built when Python first looks at it), so engine
 //! calls map their errors while the GIL is released.
 
+use billing_core::paperwork::PaperworkError;
+use billing_core::project::ProjectError;
 use billing_core::{Error, ErrorCode, NbuQrError};
 use billing_engine::EngineError;
+use billing_statements::StatementError;
 use pyo3::PyErr;
 
 mod py {
@@ -31,6 +34,10 @@ mod py {
     pyo3::import_exception!(billing_core, AcquirerError);
     pyo3::import_exception!(billing_core, EngineBusy);
     pyo3::import_exception!(billing_core, ConfigError);
+    pyo3::import_exception!(billing_core, RequisitesError);
+    pyo3::import_exception!(billing_core, VchasnoError);
+    pyo3::import_exception!(billing_core, DocumentError);
+    pyo3::import_exception!(billing_core, StatementError);
 }
 
 /// A core error as the exception of its area, e.g. `EdrpouError("edrpou.checksum", "ЄДРПОУ …")`.
@@ -51,27 +58,56 @@ pub fn to_py_err(err: impl Into<Error>) -> PyErr {
         Error::Iban(_) => py::IbanError::new_err(args),
         Error::Email(_) => py::EmailError::new_err(args),
         Error::Phone(_) => py::PhoneError::new_err(args),
+        Error::Paperwork(PaperworkError::Form { ref errors }) => requisites_err(args, errors),
         _ if err.is_invalid_input() => py::InvalidInput::new_err(args),
         _ => py::Refused::new_err(args),
     }
 }
 
+/// A requisites form with bad fields (`requisites.invalid`) as `RequisitesError`, whose `errors`
+/// are the core's `(field, code, message)` triples, one per bad field.
+fn requisites_err(
+    (code, message): (&'static str, String),
+    errors: &[billing_core::paperwork::FieldError],
+) -> PyErr {
+    let fields: Vec<(String, String, String)> = errors
+        .iter()
+        .map(|e| (e.field.clone(), e.code.clone(), e.message.clone()))
+        .collect();
+    py::RequisitesError::new_err((code, message, fields))
+}
+
 /// An engine error as its exception: the core's classes for bad input and refusals (`Refused`,
-/// or `InvalidInput` where the core calls the refusal bad input), `ProjectNotFound`, `StoreError`,
-/// `AcquirerError`, `EngineBusy` and `ConfigError` for the rest, each with the engine's code.
+/// or `InvalidInput` where the core calls the refusal bad input; `RequisitesError` for a form with
+/// bad fields), `ProjectNotFound`, `StoreError`, `AcquirerError`, `VchasnoError` (a failure of
+/// Vchasno itself: token refused, request rejected, upload unreachable), `DocumentError` (an act or
+/// invoice that cannot be drawn up or rendered), `EngineBusy` and `ConfigError` for the rest, each
+/// with the engine's code. A variant added to the engine later is a `BillingError` (or
+/// `InvalidInput`) with its code until it gets its own class here.
 pub fn engine_err(err: EngineError) -> PyErr {
     let args = (err.code(), err.to_string());
     match err {
         EngineError::Invalid(e) => to_py_err(e),
+        EngineError::Refused(ProjectError::Paperwork(PaperworkError::Form { ref errors })) => {
+            requisites_err(args, errors)
+        }
         EngineError::Refused(e) => to_py_err(e),
         EngineError::ProjectNotFound(_) => py::ProjectNotFound::new_err(args),
         EngineError::Store(_) => py::StoreError::new_err(args),
         EngineError::Acquirer(_) => py::AcquirerError::new_err(args),
+        EngineError::Vchasno(_) => py::VchasnoError::new_err(args),
+        EngineError::Document { .. } => py::DocumentError::new_err(args),
         EngineError::Busy(_) => py::EngineBusy::new_err(args),
         EngineError::Config(_) => py::ConfigError::new_err(args),
         _ if err.is_invalid_input() => py::InvalidInput::new_err(args),
         _ => py::BillingError::new_err(args),
     }
+}
+
+/// A statement or invoices file that cannot be read (`statement.*`, `invoices.*`) as
+/// `StatementError`, whose message names the format and the place (`line 12`).
+pub fn statement_err(err: StatementError) -> PyErr {
+    py::StatementError::new_err((err.code(), err.to_string()))
 }
 
 /// A QR payload error as `NbuQrError` (`nbu_qr.*`).

@@ -14,6 +14,9 @@
 //!   `NbuQrFields`).
 //! - The engine (`NativeEngine`, wrapped by the Python `billing_core.Engine`): every use case as a
 //!   blocking call that releases the GIL and as an asyncio future, on one shared tokio runtime.
+//! - Reconcile (the dry run): `reconcile_json` and `reconcile_bytes` decide statement lines
+//!   against invoices given as data, with billing-statements, into `billing reconcile --json`'s
+//!   objects as dicts.
 //! - Every failure is one of the package's exceptions, with the core's dotted code and message
 //!   unchanged: see [`errors`], the one place errors are mapped.
 #![forbid(unsafe_code)]
@@ -25,7 +28,9 @@ pub mod engine;
 pub mod errors;
 pub mod ids;
 pub mod money;
+pub mod ports;
 pub mod requisites;
+pub mod statements;
 
 /// Declares a frozen Python class around a core value type that parses from text.
 ///
@@ -106,10 +111,14 @@ mod _native {
     #[pymodule_export]
     use crate::money::PyMoney;
     #[pymodule_export]
+    use crate::ports::PyMemoryVchasno;
+    #[pymodule_export]
     use crate::requisites::{
         is_valid_edrpou, is_valid_iban, is_valid_rnokpp, validate_edrpou_many, validate_iban_many,
         validate_rnokpp_many, PyEdrpou, PyIban, PyRnokpp, PyTaxId,
     };
+    #[pymodule_export]
+    use crate::statements::{reconcile_bytes, reconcile_json};
 
     /// The version of the billing-core crates this module was built from.
     #[pymodule_export]

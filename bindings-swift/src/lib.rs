@@ -12,6 +12,8 @@
 //! - The billing section as a typed read model: [`decode_billing_section`] decodes the JSON the
 //!   engine produces for the backend's API into [`BillingSection`] through the core's own serde
 //!   definition; [`load_billing_section`] awaits the JSON from a host [`BillingSectionSource`].
+//! - The requisites form as the owner types it: [`check_requisites`] names every bad field with the
+//!   core's code (the same check the backend runs on "Save").
 //! - Identifiers and contacts: [`parse_service_code`], [`parse_invoice_number`], [`parse_email`],
 //!   [`parse_phone`].
 //! - Time: the [`Clock`] port, implemented by the host, and [`today_in_kyiv`].
@@ -43,6 +45,7 @@ mod documents;
 mod error;
 mod ids;
 mod money;
+mod paperwork;
 mod requisites;
 mod section;
 mod types;
@@ -56,6 +59,7 @@ pub use error::{
 };
 pub use ids::{parse_invoice_number, parse_service_code, InvoiceNumber};
 pub use money::{format_money_document, format_money_grouped, parse_money};
+pub use paperwork::{check_requisites, RequisitesFieldError, RequisitesForm};
 pub use requisites::{
     is_valid_edrpou, is_valid_iban, is_valid_rnokpp, parse_edrpou, parse_iban, parse_rnokpp,
     parse_tax_id, Edrpou, Iban, Rnokpp, TaxId,

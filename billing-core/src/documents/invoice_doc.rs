@@ -44,13 +44,109 @@
 
 use chrono::NaiveDate;
 
-use super::common::{check_lines, date_long, date_short, DocumentError, DocumentLine, Vat};
+use super::common::{
+    check_lines, check_text, date_long, date_short, DocumentError, DocumentLine, Vat,
+};
 use super::nbu_qr::{NbuQrFormat, PaymentQr};
 use super::party::Party;
 use super::words::amount_in_words;
+use crate::admin::{OwnerContact, PersonName};
+use crate::contact::Email;
 use crate::ids::InvoiceNumber;
 use crate::invoice::VatRate;
 use crate::money::Money;
+
+/// Who an invoice is addressed to (платник): a party with requisites, or, while none are saved
+/// (a shop's first invoice at sign-up), the project's owner as a person, by name and email, so the
+/// invoice can still be downloaded and paid by bank transfer.
+///
+/// ```
+/// use billing_core::documents::{InvoiceBuyer, Party, TaxStatus};
+///
+/// let person = InvoiceBuyer::Person {
+///     name: "Олена Петренко".parse()?,
+///     email: "olena@shop.ua".parse()?,
+/// };
+/// assert_eq!(person.name(), "Олена Петренко");
+/// assert_eq!(person.requisite_lines(), ["Олена Петренко", "Ел. пошта: olena@shop.ua"]);
+/// assert!(person.party().is_none());
+///
+/// let company = InvoiceBuyer::from(Party {
+///     name: "ТОВ «Приклад»".into(),
+///     tax_id: "14360570".parse()?,
+///     iban: None,
+///     address: "м. Одеса".into(),
+///     tax_status: TaxStatus::NotVatPayer,
+/// });
+/// assert_eq!(company.requisite_lines()[1], "Код ЄДРПОУ 14360570");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvoiceBuyer {
+    /// A buyer with saved requisites (ЄДРПОУ/РНОКПП, address, tax status), printed as a party.
+    Party(Party),
+    /// A person without requisites: only the name and the email are printed, no tax id, no IBAN.
+    Person {
+        /// The full name (ПІБ).
+        name: PersonName,
+        /// The email address invoices are sent to.
+        email: Email,
+    },
+}
+
+impl InvoiceBuyer {
+    /// The project owner as the buyer, while the project has no requisites.
+    pub fn owner(owner: &OwnerContact) -> InvoiceBuyer {
+        InvoiceBuyer::Person {
+            name: owner.full_name.clone(),
+            email: owner.email.clone(),
+        }
+    }
+
+    /// The name as printed.
+    pub fn name(&self) -> &str {
+        match self {
+            InvoiceBuyer::Party(p) => &p.name,
+            InvoiceBuyer::Person { name, .. } => name.as_str(),
+        }
+    }
+
+    /// The party with requisites, when the buyer has them.
+    pub fn party(&self) -> Option<&Party> {
+        match self {
+            InvoiceBuyer::Party(p) => Some(p),
+            InvoiceBuyer::Person { .. } => None,
+        }
+    }
+
+    /// The lines printed after `Платник:`: a party's [`Party::requisite_lines`], or a person's
+    /// name and `Ел. пошта: …`.
+    pub fn requisite_lines(&self) -> Vec<String> {
+        match self {
+            InvoiceBuyer::Party(p) => p.requisite_lines(),
+            InvoiceBuyer::Person { name, email } => {
+                vec![name.to_string(), format!("Ел. пошта: {email}")]
+            }
+        }
+    }
+
+    /// Checks the texts (see [`Party::validate`]); errors name the buyer `buyer`.
+    pub fn validate(&self) -> Result<(), DocumentError> {
+        match self {
+            InvoiceBuyer::Party(p) => p.validate("buyer"),
+            InvoiceBuyer::Person { name, email } => {
+                check_text("buyer.name", name.as_str(), Party::MAX_NAME)?;
+                check_text("buyer.email", email.as_str(), 254)
+            }
+        }
+    }
+}
+
+impl From<Party> for InvoiceBuyer {
+    fn from(party: Party) -> InvoiceBuyer {
+        InvoiceBuyer::Party(party)
+    }
+}
 
 /// An invoice (рахунок на оплату) as printed: parties, number and dates, lines, total, VAT, and the
 /// NBU payment QR code that carries our IBAN, the exact amount and the invoice number.
@@ -64,8 +160,8 @@ pub struct InvoiceDocument {
     pub due_date: NaiveDate,
     /// The seller (постачальник): us. Its IBAN is required.
     pub seller: Party,
-    /// The buyer (платник).
-    pub buyer: Party,
+    /// The buyer (платник): a party with requisites, or the owner as a person before any are saved.
+    pub buyer: InvoiceBuyer,
     /// The lines, at least one.
     pub lines: Vec<DocumentLine>,
     /// The total to pay: the sum of the lines, VAT included.
@@ -80,14 +176,14 @@ impl InvoiceDocument {
     /// An invoice from its lines: the total is their sum, the VAT comes from `vat_rate` once on the
     /// total, and the payment QR code is built from the seller, the total and the number (purpose
     /// `Оплата за рахунком № … , у т.ч. ПДВ …` / `…, без ПДВ`). Checks everything
-    /// [`InvoiceDocument::validate`] checks.
+    /// [`InvoiceDocument::validate`] checks. The buyer is a [`Party`] or an [`InvoiceBuyer`].
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         number: InvoiceNumber,
         issue_date: NaiveDate,
         due_date: NaiveDate,
         seller: Party,
-        buyer: Party,
+        buyer: impl Into<InvoiceBuyer>,
         lines: Vec<DocumentLine>,
         vat_rate: VatRate,
         qr_format: NbuQrFormat,
@@ -110,7 +206,7 @@ impl InvoiceDocument {
             issue_date,
             due_date,
             seller,
-            buyer,
+            buyer: buyer.into(),
             lines,
             total,
             vat,
@@ -125,7 +221,7 @@ impl InvoiceDocument {
     /// QR code encodes and states the same amount, number, IBAN and code as the invoice.
     pub fn validate(&self) -> Result<(), DocumentError> {
         self.seller.validate("seller")?;
-        self.buyer.validate("buyer")?;
+        self.buyer.validate()?;
         let expected = check_lines(&self.lines)?;
         if expected != self.total {
             return Err(DocumentError::Total {
@@ -350,5 +446,40 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code(), "document.no_lines");
+    }
+
+    #[test]
+    fn a_person_without_requisites_as_the_buyer() {
+        let owner = OwnerContact {
+            full_name: "Олена Петренко".parse().unwrap(),
+            email: "olena@shop.ua".parse().unwrap(),
+            phone: "050 123 45 67".parse().unwrap(),
+        };
+        let with_party = doc(VatRate::Standard20).unwrap();
+        let d = InvoiceDocument::new(
+            "HOR-11111-007".parse().unwrap(),
+            day(15),
+            day(25),
+            seller(true),
+            InvoiceBuyer::owner(&owner),
+            lines(),
+            VatRate::Standard20,
+            NbuQrFormat::V002,
+        )
+        .unwrap();
+        assert_eq!(d.buyer.name(), "Олена Петренко");
+        assert!(d.buyer.party().is_none());
+        assert_eq!(
+            d.buyer.requisite_lines(),
+            ["Олена Петренко", "Ел. пошта: olena@shop.ua"]
+        );
+        // Everything but the buyer is the same as with requisites: the QR code is the seller's.
+        assert_eq!(d.payment_qr, with_party.payment_qr);
+        assert_eq!(d.total, with_party.total);
+        assert_eq!(d.vat, with_party.vat);
+        assert_eq!(d.payment_instructions(), with_party.payment_instructions());
+        assert_eq!(with_party.buyer.party(), Some(&buyer()));
+        assert_eq!(with_party.buyer.name(), "ТОВ «Приклад»");
+        assert!(d.validate().is_ok());
     }
 }

@@ -12,7 +12,7 @@ pub use act_doc::ActDocument;
 pub use common::{
     date_long, date_short, period_text, quantity_text, DocumentError, DocumentLine, Vat,
 };
-pub use invoice_doc::InvoiceDocument;
+pub use invoice_doc::{InvoiceBuyer, InvoiceDocument};
 pub use nbu_qr::{NbuQrError, NbuQrFields, NbuQrFormat, PaymentQr};
 pub use party::{Party, Signatory, TaxStatus, VatPayerNumber};
 pub use words::{amount_in_words, hryvnias_in_words, plural_form, PluralForm};

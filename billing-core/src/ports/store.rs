@@ -108,6 +108,69 @@ pub struct OutboxItem {
     pub notification: Notification,
 }
 
+/// What became of a bank statement line the bank job recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BankLineState {
+    /// Decided for an automatic credit that is not confirmed yet (the job finishes it, also after a
+    /// crash: the credit itself takes effect at most once by the bank transaction id).
+    PendingCredit,
+    /// Credited automatically.
+    Credited,
+    /// Waiting for support, with the reason in the decision.
+    Review,
+    /// Left alone (an outgoing or rejected line).
+    Ignored,
+    /// Resolved by support (credited by hand or marked as not ours).
+    Resolved,
+}
+
+impl BankLineState {
+    /// The stable name, as stored (`pending_credit`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BankLineState::PendingCredit => "pending_credit",
+            BankLineState::Credited => "credited",
+            BankLineState::Review => "review",
+            BankLineState::Ignored => "ignored",
+            BankLineState::Resolved => "resolved",
+        }
+    }
+
+    /// The state of a stored name.
+    pub fn parse(name: &str) -> Option<BankLineState> {
+        [
+            BankLineState::PendingCredit,
+            BankLineState::Credited,
+            BankLineState::Review,
+            BankLineState::Ignored,
+            BankLineState::Resolved,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+}
+
+/// A bank statement line as the store keeps it: recorded once per key (so importing a file twice
+/// changes nothing the second time), with the decision and what became of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BankLineRecord {
+    /// Unique in the store: the bank transaction id (`reversal:` and the id for a reversal).
+    pub key: String,
+    /// When the line was first imported.
+    pub imported_at: DateTime<Utc>,
+    /// What became of it.
+    pub state: BankLineState,
+    /// The project it concerns, when known.
+    pub project: Option<ServiceCode>,
+    /// The line as JSON.
+    pub line: serde_json::Value,
+    /// The decision as JSON.
+    pub decision: serde_json::Value,
+    /// Support's resolution as JSON, once there is one.
+    pub resolution: Option<serde_json::Value>,
+}
+
 /// Why the store refused or failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -137,6 +200,16 @@ pub enum StoreError {
         /// The number.
         number: String,
     },
+    /// A bank line was changed by someone else first (or is not recorded).
+    #[error("bank line {key} is not {expected} (it is {actual})")]
+    BankLineChanged {
+        /// The line's key.
+        key: String,
+        /// The state the change expected.
+        expected: &'static str,
+        /// The state found (`missing` when the line is not recorded).
+        actual: String,
+    },
     /// The database could not be reached or failed; the batch may be retried.
     #[error("store unavailable: {0}")]
     Unavailable(String),
@@ -151,6 +224,7 @@ impl ErrorCode for StoreError {
             StoreError::Conflict { .. } => "store.conflict",
             StoreError::DuplicateOutsideId { .. } => "store.duplicate_outside_id",
             StoreError::DuplicateInvoiceNumber { .. } => "store.duplicate_invoice_number",
+            StoreError::BankLineChanged { .. } => "store.bank_line_changed",
             StoreError::Unavailable(_) => "store.unavailable",
             StoreError::Corrupt(_) => "store.corrupt",
         }
@@ -178,6 +252,13 @@ pub trait ProjectStore: Send + Sync {
     /// Whether an outside id was already recorded, and for which project.
     async fn outside_id(&self, key: &OutsideId) -> Result<Option<ServiceCode>, StoreError>;
 
+    /// The greatest id recorded under `kind` (in byte order), if any: with ids written at a fixed
+    /// width, the last number of a store-wide sequence. A number is claimed by recording it as an
+    /// outside id inside the command's batch, so the sequence has no gap (a batch that fails claims
+    /// nothing) and no repeat (two writers claiming one number: one gets
+    /// [`StoreError::DuplicateOutsideId`] and takes the next).
+    async fn max_outside_id(&self, kind: &str) -> Result<Option<String>, StoreError>;
+
     /// All stored projects, in service-code order.
     async fn projects(&self) -> Result<Vec<ServiceCode>, StoreError>;
 
@@ -193,4 +274,26 @@ pub trait ProjectStore: Send + Sync {
 
     /// Marks notifications as sent: they are never returned again.
     async fn acknowledge(&self, ids: &[i64]) -> Result<(), StoreError>;
+
+    /// Records bank lines whose key is new, atomically; a key recorded before (by an earlier import,
+    /// or by another process a moment ago) is left as it is. Returns, per record, whether it was new.
+    async fn record_bank_lines(&self, records: &[BankLineRecord]) -> Result<Vec<bool>, StoreError>;
+
+    /// The recorded lines among `keys` (in no particular order).
+    async fn bank_lines(&self, keys: &[String]) -> Result<Vec<BankLineRecord>, StoreError>;
+
+    /// Up to `limit` recorded lines in `state`, oldest import first.
+    async fn bank_lines_in(
+        &self,
+        state: BankLineState,
+        limit: usize,
+    ) -> Result<Vec<BankLineRecord>, StoreError>;
+
+    /// Replaces a recorded line's state, project, decision and resolution, only if it is still in
+    /// state `from`; otherwise [`StoreError::BankLineChanged`] and nothing changes.
+    async fn update_bank_line(
+        &self,
+        from: BankLineState,
+        record: &BankLineRecord,
+    ) -> Result<(), StoreError>;
 }

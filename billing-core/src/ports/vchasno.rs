@@ -129,4 +129,25 @@ pub trait Vchasno: Send + Sync {
         &self,
         document_ids: &[String],
     ) -> Result<Vec<(String, VchasnoStatus)>, VchasnoPortError>;
+    /// The document id of an act with this `number` (matched exactly) uploaded for `recipient`,
+    /// if Vchasno has one; `date` is the act's date, to narrow the search.
+    ///
+    /// The engine asks this before uploading an act it has not recorded as uploaded: when an
+    /// earlier upload reached Vchasno but its document id was never recorded (the process died,
+    /// the answer was lost, the store failed), the act is recorded with the existing document
+    /// instead of being uploaded twice. An error means "not known": the engine then does not
+    /// upload, and the request can be repeated.
+    ///
+    /// Real adapters should implement it. The default answers `Ok(None)` (nothing found), which
+    /// keeps adapters written before it compiling, with the old behaviour: such an act is
+    /// uploaded again.
+    async fn find_act(
+        &self,
+        recipient: &TaxId,
+        number: &str,
+        date: NaiveDate,
+    ) -> Result<Option<String>, VchasnoPortError> {
+        let _ = (recipient, number, date);
+        Ok(None)
+    }
 }

@@ -66,6 +66,17 @@ pub trait InvoiceLookup {
     /// The invoice with this number, if it exists.
     fn invoice(&self, number: &InvoiceNumber) -> Option<InvoiceFacts>;
 
+    /// The invoices with these numbers, `out[k]` for `numbers[k]` (`None` where there is no
+    /// number). The decision asks for a block of lines at once, so that a lookup whose invoices
+    /// lie far apart in memory can overlap its memory accesses; by default, [`invoice`] for each.
+    ///
+    /// [`invoice`]: InvoiceLookup::invoice
+    fn invoices(&self, numbers: &[Option<InvoiceNumber>], out: &mut [Option<InvoiceFacts>]) {
+        for (n, o) in numbers.iter().zip(out.iter_mut()) {
+            *o = n.as_ref().and_then(|n| self.invoice(n));
+        }
+    }
+
     /// Whether an earlier import already processed this line (by its transaction id, and for a
     /// reversal, as a reversal). Such a line changes nothing. No line is, by default.
     fn already_processed(&self, line: &BankLine<'_>) -> bool {
@@ -89,6 +100,9 @@ impl<S: BuildHasher> InvoiceLookup for HashMap<InvoiceNumber, InvoiceFacts, S> {
 impl<L: InvoiceLookup + ?Sized> InvoiceLookup for &L {
     fn invoice(&self, number: &InvoiceNumber) -> Option<InvoiceFacts> {
         (**self).invoice(number)
+    }
+    fn invoices(&self, numbers: &[Option<InvoiceNumber>], out: &mut [Option<InvoiceFacts>]) {
+        (**self).invoices(numbers, out)
     }
     fn already_processed(&self, line: &BankLine<'_>) -> bool {
         (**self).already_processed(line)
@@ -346,11 +360,143 @@ type Fx = BuildHasherDefault<FxHasher>;
 /// How many earlier lines of the same amount a reversal without a named original looks back at.
 const REVERSAL_LOOKBACK: usize = 64;
 
+/// The hash of a transaction id for the batch's [`IndexTable`]: FxHash over the bytes, then a final mix so the
+/// low bits (the table position) and the high bits (the tag) are both well spread.
+#[inline]
+fn id_hash(id: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(id.as_bytes());
+    h.write_usize(id.len());
+    let mut x = h.0;
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x
+}
+
+/// The hash of an invoice number for the batch's table of credited invoices.
+#[inline]
+fn invoice_hash(n: &InvoiceNumber) -> u64 {
+    let mut prefix = [0u8; 8];
+    let p = n.prefix();
+    let p = p.as_str().as_bytes();
+    prefix[..p.len()].copy_from_slice(p);
+    let mut h = FxHasher::default();
+    h.add(u64::from_le_bytes(prefix));
+    h.add((u64::from(n.service_code().value()) << 32) | u64::from(n.sequence()));
+    let mut x = h.0;
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x
+}
+
+/// A set of batch lines found by a hash of some key of theirs (the transaction id, the invoice
+/// credited): an open-addressing table of 8-byte slots (a 24-bit tag from the hash, and the line
+/// index + 1; 0 is an empty slot), at most half full. The caller confirms a tag match by
+/// comparing the keys themselves (`same(j)` for line `j`), so the table is exact. The slot where
+/// a search starts is known from the hash alone, so a block of lines can touch its slots before
+/// deciding, and their cache misses overlap.
+struct IndexTable {
+    slots: Vec<u64>,
+    mask: usize,
+    len: usize,
+}
+
+const INDEX_BITS: u32 = 40;
+const INDEX_MASK: u64 = (1 << INDEX_BITS) - 1;
+
+impl IndexTable {
+    fn with_room_for(n: usize) -> IndexTable {
+        let cap = n.saturating_mul(2).next_power_of_two().max(16);
+        IndexTable {
+            slots: vec![0; cap],
+            mask: cap - 1,
+            len: 0,
+        }
+    }
+
+    #[inline]
+    fn tag(hash: u64) -> u64 {
+        (hash >> INDEX_BITS) << INDEX_BITS
+    }
+
+    /// The slot where the search for `hash` starts (for touching it ahead of time).
+    #[inline]
+    fn first_slot(&self, hash: u64) -> u64 {
+        self.slots[hash as usize & self.mask]
+    }
+
+    /// The slot holding the line whose key is the one searched (`same`), or the empty slot where
+    /// it would go.
+    #[inline]
+    fn find(&self, hash: u64, same: impl Fn(usize) -> bool) -> (usize, Option<usize>) {
+        let tag = IndexTable::tag(hash);
+        let mut at = hash as usize & self.mask;
+        loop {
+            let slot = self.slots[at];
+            if slot == 0 {
+                return (at, None);
+            }
+            if slot & !INDEX_MASK == tag {
+                let j = (slot & INDEX_MASK) as usize - 1;
+                if same(j) {
+                    return (at, Some(j));
+                }
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+
+    /// The line with the key, if any.
+    #[inline]
+    fn get(&self, hash: u64, same: impl Fn(usize) -> bool) -> Option<usize> {
+        self.find(hash, same).1
+    }
+
+    /// Makes line `i` the one with the key; the line that was, if any. `rehash(j)` gives the hash
+    /// of line `j`'s key, for growing the table.
+    fn insert(
+        &mut self,
+        hash: u64,
+        i: usize,
+        same: impl Fn(usize) -> bool,
+        rehash: impl Fn(usize) -> u64,
+    ) -> Option<usize> {
+        let entry = IndexTable::tag(hash) | (i as u64 + 1);
+        let (at, previous) = self.find(hash, same);
+        self.slots[at] = entry;
+        if previous.is_none() {
+            self.len += 1;
+            if self.len * 2 > self.slots.len() {
+                self.grow(rehash);
+            }
+        }
+        previous
+    }
+
+    fn grow(&mut self, rehash: impl Fn(usize) -> u64) {
+        let old = std::mem::take(&mut self.slots);
+        self.slots = vec![0; old.len() * 2];
+        self.mask = self.slots.len() - 1;
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            let j = (slot & INDEX_MASK) as usize - 1;
+            let mut at = rehash(j) as usize & self.mask;
+            while self.slots[at] != 0 {
+                at = (at + 1) & self.mask;
+            }
+            self.slots[at] = slot;
+        }
+    }
+}
+
 /// The batch state: ids seen, invoices credited by earlier lines, and an index for linking
 /// reversals.
-struct Batch<'a> {
-    ids: HashMap<(&'a str, bool), u32, Fx>,
-    credited: HashSet<InvoiceNumber, Fx>,
+struct Batch {
+    /// The ids of the incoming lines that reached rule 1, each with the latest such line.
+    ids: IndexTable,
+    /// The invoices credited by earlier lines, each with the line that credited it.
+    credited: IndexTable,
     by_amount: Option<HashMap<(i64, Currency), Vec<u32>, Fx>>,
     linked: HashSet<u32, Fx>,
 }
@@ -384,8 +530,8 @@ where
     F: FnMut(usize, &BankLine<'_>) -> References,
 {
     let mut batch = Batch {
-        ids: HashMap::with_capacity_and_hasher(lines.len(), Fx::default()),
-        credited: HashSet::default(),
+        ids: IndexTable::with_room_for(lines.len()),
+        credited: IndexTable::with_room_for(lines.len()),
         by_amount: None,
         linked: HashSet::default(),
     };
@@ -395,6 +541,9 @@ where
     // the rules in order, line by line.
     let mut refs = [References::None; BLOCK];
     let mut facts: [Option<InvoiceFacts>; BLOCK] = [None; BLOCK];
+    let mut hashes = [0u64; BLOCK];
+    let mut invoice_hashes = [0u64; BLOCK];
+    let mut numbers: [Option<InvoiceNumber>; BLOCK] = [None; BLOCK];
     for (b, block) in lines.chunks(BLOCK).enumerate() {
         let base = b * BLOCK;
         for (k, line) in block.iter().enumerate() {
@@ -404,15 +553,50 @@ where
                 References::None
             };
         }
-        for k in 0..block.len() {
-            facts[k] = match refs[k] {
-                References::One(n) if is_plain_incoming(&block[k]) => lookup.invoice(&n),
+        // The loads of the block are independent: issued together, their cache misses overlap.
+        // Their values are not used here (the rules below look again), only brought in; the
+        // loops that only load are short, so that many of their iterations are in flight at once.
+        for (k, line) in block.iter().enumerate() {
+            hashes[k] = if is_plain_incoming(line) {
+                id_hash(&line.id)
+            } else {
+                0
+            };
+        }
+        let mut touched = 0u64;
+        for &h in &hashes[..block.len()] {
+            touched ^= batch.ids.first_slot(h);
+        }
+        for (k, line) in block.iter().enumerate() {
+            numbers[k] = match refs[k] {
+                References::One(n) if is_plain_incoming(line) => Some(n),
                 _ => None,
             };
         }
+        lookup.invoices(&numbers[..block.len()], &mut facts[..block.len()]);
+        for k in 0..block.len() {
+            invoice_hashes[k] = match (refs[k], facts[k]) {
+                (References::One(n), Some(_)) => invoice_hash(&n),
+                _ => 0,
+            };
+        }
+        for &h in &invoice_hashes[..block.len()] {
+            touched ^= batch.credited.first_slot(h);
+        }
+        std::hint::black_box(touched);
         for (k, line) in block.iter().enumerate() {
             let i = base + k;
-            let d = decide_one(i, line, lines, &out, lookup, &mut batch, refs[k], facts[k]);
+            let d = decide_one(
+                i,
+                line,
+                lines,
+                &out,
+                lookup,
+                &mut batch,
+                refs[k],
+                facts[k],
+                (hashes[k], invoice_hashes[k]),
+            );
             if let Some(index) = batch.by_amount.as_mut() {
                 if is_plain_incoming(line) {
                     index
@@ -428,7 +612,7 @@ where
 }
 
 /// Lines decided per block.
-const BLOCK: usize = 32;
+const BLOCK: usize = 64;
 
 /// Whether the decision reads the line's references (booked lines coming in, and reversals).
 fn needs_references(line: &BankLine<'_>) -> bool {
@@ -442,9 +626,10 @@ fn decide_one<'a, L>(
     lines: &'a [BankLine<'a>],
     earlier: &[Decision],
     lookup: &L,
-    batch: &mut Batch<'a>,
+    batch: &mut Batch,
     refs: References,
     facts: Option<InvoiceFacts>,
+    (hash, number_hash): (u64, u64),
 ) -> Decision
 where
     L: InvoiceLookup + ?Sized,
@@ -467,7 +652,6 @@ where
         if lookup.already_processed(line) {
             return Decision::AlreadyProcessed;
         }
-        batch.ids.entry((&line.id, true)).or_insert(i as u32);
         let link = link_reversal(i, line, lines, earlier, lookup, batch);
         return Decision::Review {
             reason: ReviewReason::Reversal,
@@ -485,7 +669,17 @@ where
         return Decision::AlreadyProcessed;
     }
     let reference = refs.one();
-    if batch.ids.insert((&line.id, false), i as u32).is_some() {
+    debug_assert_eq!(
+        hash,
+        id_hash(&line.id),
+        "the block pass hashes every plain incoming line"
+    );
+    let same_id = |j: usize| lines.get(j).is_some_and(|l| l.id == line.id);
+    if batch
+        .ids
+        .insert(hash, i, same_id, |j| id_hash(&lines[j].id))
+        .is_some()
+    {
         return Decision::review(ReviewReason::DuplicateTransaction, reference);
     }
     // Rule 2.
@@ -503,9 +697,14 @@ where
         return Decision::review(ReviewReason::UnknownInvoice, Some(number));
     };
     // Rule 6.
+    debug_assert_eq!(number_hash, invoice_hash(&number));
+    let credited_by = |j: usize| earlier.get(j).and_then(Decision::credited_invoice);
     if facts.status != InvoiceStatus::Open
         || facts.owed.is_zero()
-        || batch.credited.contains(&number)
+        || batch
+            .credited
+            .get(number_hash, |j| credited_by(j) == Some(number))
+            .is_some()
     {
         return Decision::review(ReviewReason::InvoiceNotOpen, Some(number));
     }
@@ -514,7 +713,13 @@ where
         return Decision::review(ReviewReason::AmountMismatch, Some(number));
     }
     // Rule 8.
-    batch.credited.insert(number);
+    // Not there (checked above): `i` goes in a free slot.
+    batch.credited.insert(
+        number_hash,
+        i,
+        |_| false,
+        |j| credited_by(j).map_or(number_hash, |n| invoice_hash(&n)),
+    );
     Decision::AutoCredit {
         invoice: number,
         amount: line.amount,
@@ -527,11 +732,11 @@ fn link_reversal<'a, L: InvoiceLookup + ?Sized>(
     lines: &'a [BankLine<'a>],
     earlier: &[Decision],
     lookup: &L,
-    batch: &mut Batch<'a>,
+    batch: &mut Batch,
 ) -> Option<ReversalLink> {
     if let Some(original) = line.reverses.as_deref() {
-        if let Some(&j) = batch.ids.get(&(original, false)) {
-            let j = j as usize;
+        let same = |j: usize| lines.get(j).is_some_and(|l| l.id == original);
+        if let Some(j) = batch.ids.get(id_hash(original), same) {
             batch.linked.insert(j as u32);
             return Some(ReversalLink {
                 id: original.to_string(),
@@ -586,4 +791,54 @@ fn link_reversal<'a, L: InvoiceLookup + ?Sized>(
         invoice: earlier.get(j).and_then(Decision::credited_invoice),
         named_by_bank: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table against a plain map, with keys whose hashes collide on purpose (same tag, same
+    /// start slot), so probing, tag matches of different keys and growth are all exercised.
+    #[test]
+    fn index_table_is_exact_under_collisions() {
+        let keys: Vec<u32> = (0..3000).map(|i| (i * 7919) % 1000).collect();
+        for hash_of in [
+            (|_k: u32| 0x1234_5678_9abc_def0_u64) as fn(u32) -> u64,
+            |k: u32| u64::from(k % 3) << 50,
+            |k: u32| id_hash(&k.to_string()),
+        ] {
+            let mut table = IndexTable::with_room_for(4);
+            let mut latest: HashMap<u32, usize> = HashMap::new();
+            for (i, &k) in keys.iter().enumerate() {
+                let same = |j: usize| keys[j] == k;
+                assert_eq!(table.get(hash_of(k), same), latest.get(&k).copied());
+                let previous = table.insert(hash_of(k), i, same, |j| hash_of(keys[j]));
+                assert_eq!(previous, latest.insert(k, i));
+            }
+            for k in 0..1100u32 {
+                assert_eq!(
+                    table.get(hash_of(k), |j| keys[j] == k),
+                    latest.get(&k).copied()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn invoice_hashes_differ_by_every_part() {
+        let h = |s: &str| invoice_hash(&s.parse().unwrap());
+        let all = [
+            h("HOR-11111-007"),
+            h("HOR-11111-008"),
+            h("HOR-11112-007"),
+            h("HOP-11111-007"),
+            h("HORA-11111-007"),
+            h("HOR-11111-1000"),
+        ];
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+    }
 }

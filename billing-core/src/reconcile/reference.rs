@@ -230,6 +230,53 @@ fn sequence_value(d: &[u8]) -> Option<u32> {
     (v > 0).then_some(v)
 }
 
+/// The first ASCII digit in `b` from byte `from` on. Purposes are mostly Cyrillic text with few
+/// digits: whole words of bytes are tested at a time (no byte of a multi-byte UTF-8 character is
+/// an ASCII digit).
+#[inline]
+fn find_digit(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    // Sixteen bytes a step while there are that many, then eight, then one by one.
+    while let Some(words) = b.get(i..i + 16) {
+        let (lo, hi) = (digit_bits(&words[..8]), digit_bits(&words[8..]));
+        if lo | hi != 0 {
+            return Some(if lo != 0 {
+                i + (lo.trailing_zeros() / 8) as usize
+            } else {
+                i + 8 + (hi.trailing_zeros() / 8) as usize
+            });
+        }
+        i += 16;
+    }
+    if let Some(word) = b.get(i..i + 8) {
+        let d = digit_bits(word);
+        if d != 0 {
+            return Some(i + (d.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|p| i + p)
+}
+
+/// Bit 7 of each byte of the eight-byte `word` set where the byte is an ASCII digit (the test never
+/// carries from one byte into the next).
+#[inline]
+fn digit_bits(word: &[u8]) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut w = [0u8; 8];
+    w.copy_from_slice(word);
+    let x = u64::from_le_bytes(w);
+    let low7 = x & !HI;
+    // Bit 7 of each byte: set when the byte's low seven bits are >= '0', resp. > '9'.
+    let ge_0 = low7 + LO * (0x80 - u64::from(b'0'));
+    let gt_9 = low7 + LO * (0x80 - u64::from(b'9') - 1);
+    ge_0 & !gt_9 & !x & HI
+}
+
 /// Whether the character starting at byte `at` (if any) is a digit of any script: a reference
 /// followed by another digit is not a reference.
 fn digit_follows(text: &str, at: usize) -> bool {
@@ -245,11 +292,10 @@ impl<'f, 's> ReferenceIter<'f, 's> {
         let n = b.len();
         while self.pos < n {
             // The start of a run of ASCII digits.
-            let Some(off) = b[self.pos..].iter().position(u8::is_ascii_digit) else {
+            let Some(start) = find_digit(b, self.pos) else {
                 self.pos = n;
                 return None;
             };
-            let start = self.pos + off;
             let mut end = start;
             while end < n && b[end].is_ascii_digit() {
                 end += 1;
@@ -432,6 +478,38 @@ mod tests {
                 .len(),
             2
         );
+    }
+
+    #[test]
+    fn finds_digits_like_a_byte_scan() {
+        let texts = [
+            "",
+            "7",
+            "abc",
+            "Оплата без ПДВ",
+            "Оплата 1",
+            "ПДВ\u{0663}9 х",
+            "\u{7f}\u{80}/:09",
+            "ааааааааааааааааа0",
+        ];
+        for t in texts {
+            let b = t.as_bytes();
+            for from in 0..=b.len() {
+                let want = b[from..]
+                    .iter()
+                    .position(u8::is_ascii_digit)
+                    .map(|p| from + p);
+                assert_eq!(find_digit(b, from), want, "{t:?} from {from}");
+            }
+        }
+        let all: Vec<u8> = (0..=255u8).collect();
+        for from in 0..all.len() {
+            let want = all[from..]
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map(|p| from + p);
+            assert_eq!(find_digit(&all, from), want);
+        }
     }
 
     #[test]

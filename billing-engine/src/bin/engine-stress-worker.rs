@@ -10,6 +10,7 @@ use billing_core::admin::OwnerContact;
 use billing_core::calendar::KYIV;
 use billing_core::payment::{AttemptId, PaymentId};
 use billing_core::ports::{PaymentEvent, PaymentStatus};
+use billing_core::reconcile::BankLine;
 use billing_core::tariff::{BillingPeriod, TariffCode};
 use billing_core::{Actor, ErrorCode, ServiceCode};
 use billing_engine::memory::ManualClock;
@@ -86,26 +87,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for code in &codes {
         let section = engine.billing_section(*code).await?;
-        for invoice in section
+        // The same bank statement lines, imported by every process through the bank job's
+        // import: each line is recorded and credited once, whichever process gets there first.
+        let lines: Vec<BankLine<'static>> = section
             .invoices
             .iter()
             .filter(|i| i.number.sequence() % 2 == 1)
-        {
-            // The same bank line, seen by every process.
-            let tx = format!("TX-{}", invoice.number);
-            tolerate(
-                engine
-                    .credit_bank_transfer(
-                        *code,
-                        &Actor::System,
-                        &tx,
-                        invoice.total,
-                        Some(invoice.number),
-                    )
-                    .await,
-            )?;
-            step();
+            .map(|i| {
+                BankLine::incoming(
+                    format!("TX-{}", i.number),
+                    i.issued_on,
+                    i.total,
+                    format!("Оплата за рахунком {}", i.number),
+                )
+            })
+            .collect();
+        let import = engine.import_statement(&lines).await?;
+        if let Some((key, code)) = import.failures.first() {
+            return Err(format!("bank line {key} failed: {code}").into());
         }
+        step();
         for invoice in section
             .invoices
             .iter()

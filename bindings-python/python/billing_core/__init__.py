@@ -19,8 +19,12 @@ Every failure is a :class:`BillingError`; bad input is an :class:`InvalidInput` 
 ``message``, the same in every language.
 """
 
+import dataclasses as _dataclasses
+from collections.abc import Iterable as _Iterable
+
 from billing_core._native import (
     Edrpou,
+    MemoryVchasno,
     NbuQrFields,
     PaymentQr,
     amount_in_words,
@@ -58,6 +62,7 @@ __all__ = [
     "ConfigError",
     "Contracts",
     "DailyReport",
+    "DocumentError",
     "Domain",
     "Edrpou",
     "EdrpouError",
@@ -65,6 +70,7 @@ __all__ = [
     "EmailError",
     "Engine",
     "EngineBusy",
+    "FieldError",
     "Iban",
     "IbanError",
     "InvalidInput",
@@ -77,6 +83,7 @@ __all__ = [
     "LimitCheck",
     "LimitState",
     "ManualClock",
+    "MemoryVchasno",
     "Money",
     "MoneyError",
     "NbuQrError",
@@ -91,25 +98,38 @@ __all__ = [
     "PersonalContract",
     "Phone",
     "PhoneError",
+    "PrefillIssue",
+    "PrefillSource",
     "ProjectEvent",
     "ProjectNotFound",
     "Refused",
+    "Registry",
     "Requisites",
+    "RequisitesError",
+    "RequisitesForm",
+    "RequisitesPrefill",
     "Rnokpp",
     "RnokppError",
     "ServiceCode",
     "ServiceCodeError",
+    "StatementError",
     "StoreError",
+    "SupportsLookup",
     "SupportsNow",
     "TariffInfo",
     "TaxId",
     "TaxIdError",
+    "VatStatus",
     "Vchasno",
+    "VchasnoError",
+    "VchasnoStatus",
     "__version__",
     "amount_in_words",
     "is_valid_edrpou",
     "is_valid_iban",
     "is_valid_rnokpp",
+    "reconcile",
+    "reconcile_file",
     "validate_edrpou_many",
     "validate_iban_many",
     "validate_rnokpp_many",
@@ -182,6 +202,33 @@ class NbuQrError(InvalidInput):
     """A QR payload that breaks the NBU format's rules (``nbu_qr.*``)."""
 
 
+@_dataclasses.dataclass(frozen=True, slots=True)
+class FieldError:
+    """One bad field of a requisites form: the field (``tax_id``, ``iban``, ``name``, ``address``,
+    ``director``, ``vat_number``, ``single_tax_group``), the core's code and its message."""
+
+    field: str
+    code: str
+    message: str
+
+
+class RequisitesError(InvalidInput):
+    """A requisites form with bad fields (``requisites.invalid``); ``errors`` names every one, each
+    with its own code (``edrpou.checksum``, ``requisites.required``, ...). Nothing was saved."""
+
+    errors: tuple[FieldError, ...]
+
+    def __init__(self, code: str, message: str, errors: _Iterable[FieldError | tuple[str, str, str]] = ()) -> None:
+        super().__init__(code, message)
+        self.errors = tuple(e if isinstance(e, FieldError) else FieldError(*e) for e in errors)
+        self.args = (code, message, self.errors)
+
+
+class StatementError(InvalidInput):
+    """A bank statement or invoices file that cannot be read (``statement.*``, ``invoices.*``); the
+    message names the format and the place (``jsonl: line 12: ...``)."""
+
+
 class Refused(BillingError):
     """The domain refused a command (``invoice.not_open``, ``project.deleted``, ...): nothing changed."""
 
@@ -201,6 +248,16 @@ class AcquirerError(BillingError):
 
 class EngineBusy(BillingError):
     """Too many concurrent changes to one project (``engine.busy``); try again."""
+
+
+class VchasnoError(BillingError):
+    """Vchasno itself failed (``vchasno.unauthorized``, ``vchasno.rejected``, ``vchasno.unreachable``
+    on an upload, ...). A company not registered in Vchasno is a :class:`Refused`
+    (``vchasno.not_registered``)."""
+
+
+class DocumentError(BillingError):
+    """A document that cannot be drawn up or rendered (``document.*``, ``render.*``)."""
 
 
 class ConfigError(BillingError):
@@ -240,9 +297,18 @@ from billing_core.engine import (  # noqa: E402
     PaymentMethod,
     PaymentPage,
     PersonalContract,
+    PrefillIssue,
+    PrefillSource,
     ProjectEvent,
+    Registry,
     Requisites,
+    RequisitesForm,
+    RequisitesPrefill,
+    SupportsLookup,
     SupportsNow,
     TariffInfo,
+    VatStatus,
     Vchasno,
+    VchasnoStatus,
 )
+from billing_core.statements import reconcile, reconcile_file  # noqa: E402

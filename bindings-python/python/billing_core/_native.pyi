@@ -14,12 +14,15 @@ from typing import Any, Literal, Self, final
 __all__ = [
     "_before_exit",
     "Edrpou",
+    "MemoryVchasno",
     "NativeEngine",
     "NbuQrFields",
     "PaymentQr",
     "amount_in_words",
     "open_engine",
     "open_engine_async",
+    "reconcile_bytes",
+    "reconcile_json",
     "Email",
     "Iban",
     "InvoiceNumber",
@@ -330,13 +333,41 @@ class NbuQrFields:
 def _before_exit() -> None:
     """Called by ``atexit``: the runtime's threads stop calling Python before it finalizes."""
 
+def reconcile_json(invoices: str, lines: str) -> list[dict[str, Any]]:
+    """Decides statement lines (JSON text: an array or JSON Lines) against invoices (the same): one
+    dict per line, ``billing reconcile --json``'s objects."""
+
+def reconcile_bytes(invoices: bytes, statement: bytes, format: str = "auto") -> list[dict[str, Any]]:
+    """Decides a statement file's bytes in ``format`` against an invoices file's bytes."""
+
+@final
+class MemoryVchasno:
+    """An in-memory Vchasno for tests and demos: a company is registered once you ``register`` it,
+    uploaded acts get ids ``doc-1``, ``doc-2``, ..., and their statuses change on ``set_status``."""
+
+    def __new__(cls) -> Self: ...
+    def register(self, tax_id: str, name: str) -> None:
+        """Registers a company (or sole proprietor) by its ЄДРПОУ/РНОКПП, with its name in Vchasno."""
+    def set_status(self, document_id: str, status: str) -> None:
+        """Sets an uploaded document's status (``sent``, ``signed_by_us``, ``signed_by_both``, ...)."""
+    def document_ids(self) -> list[str]:
+        """The uploaded documents' ids."""
+
 def open_engine(
-    store: str, config_json: str | None = None, clock: Callable[[], datetime.datetime] | None = None
+    store: str,
+    config_json: str | None = None,
+    clock: Callable[[], datetime.datetime] | None = None,
+    vchasno: MemoryVchasno | None = None,
+    registry: Callable[[str], str] | None = None,
 ) -> NativeEngine:
     """Opens an engine, blocking (the GIL released); ``billing_core.Engine.open`` calls this."""
 
 def open_engine_async(
-    store: str, config_json: str | None = None, clock: Callable[[], datetime.datetime] | None = None
+    store: str,
+    config_json: str | None = None,
+    clock: Callable[[], datetime.datetime] | None = None,
+    vchasno: MemoryVchasno | None = None,
+    registry: Callable[[str], str] | None = None,
 ) -> asyncio.Future[NativeEngine]:
     """Opens an engine, as an ``asyncio.Future``; ``billing_core.Engine.open_async`` awaits this."""
 
@@ -393,3 +424,23 @@ class NativeEngine:
     def audit_trail_async(self, code: str) -> asyncio.Future[str]: ...
     def projects(self) -> list[str]: ...
     def projects_async(self) -> asyncio.Future[list[str]]: ...
+    def requisites_prefill(self, code: str, tax_id: str | None) -> str: ...
+    def requisites_prefill_async(self, code: str, tax_id: str | None) -> asyncio.Future[str]: ...
+    def save_requisites(self, code: str, actor_json: str, form_json: str) -> str: ...
+    def save_requisites_async(self, code: str, actor_json: str, form_json: str) -> asyncio.Future[str]: ...
+    def save_and_activate_vchasno(self, code: str, actor_json: str, form_json: str) -> str: ...
+    def save_and_activate_vchasno_async(self, code: str, actor_json: str, form_json: str) -> asyncio.Future[str]: ...
+    def activate_vchasno(self, code: str, actor_json: str) -> str: ...
+    def activate_vchasno_async(self, code: str, actor_json: str) -> asyncio.Future[str]: ...
+    def deactivate_vchasno(self, code: str, actor_json: str) -> str: ...
+    def deactivate_vchasno_async(self, code: str, actor_json: str) -> asyncio.Future[str]: ...
+    def request_act(self, code: str, actor_json: str, month: str) -> str: ...
+    def request_act_async(self, code: str, actor_json: str, month: str) -> asyncio.Future[str]: ...
+    def act_pdf(self, code: str, number: str) -> bytes: ...
+    def act_pdf_async(self, code: str, number: str) -> asyncio.Future[bytes]: ...
+    def invoice_pdf(self, code: str, number: str) -> bytes: ...
+    def invoice_pdf_async(self, code: str, number: str) -> asyncio.Future[bytes]: ...
+    def poll_act_statuses(self, code: str) -> str: ...
+    def poll_act_statuses_async(self, code: str) -> asyncio.Future[str]: ...
+    def requisites(self, code: str) -> str: ...
+    def requisites_async(self, code: str) -> asyncio.Future[str]: ...

@@ -30,6 +30,7 @@ from typing import Any, Protocol, Self, Union, get_args, get_origin, get_type_hi
 
 from billing_core._native import (
     InvoiceNumber,
+    MemoryVchasno,
     _before_exit,
     Money,
     NativeEngine,
@@ -40,6 +41,7 @@ from billing_core._native import (
 
 __all__ = [
     "AccessState",
+    "Act",
     "Actor",
     "ActorKind",
     "AdditionalFeature",
@@ -60,6 +62,7 @@ __all__ = [
     "LimitCheck",
     "LimitState",
     "ManualClock",
+    "MemoryVchasno",
     "Notification",
     "OutboxItem",
     "Owner",
@@ -67,9 +70,19 @@ __all__ = [
     "PaymentMethod",
     "PaymentPage",
     "PersonalContract",
+    "PrefillIssue",
+    "PrefillSource",
     "ProjectEvent",
+    "Registry",
+    "Requisites",
+    "RequisitesForm",
+    "RequisitesPrefill",
+    "SupportsLookup",
     "SupportsNow",
     "TariffInfo",
+    "VatStatus",
+    "Vchasno",
+    "VchasnoStatus",
 ]
 
 # The runtime's threads stop calling Python (clocks, resolving futures) before the interpreter
@@ -137,11 +150,38 @@ class ActorKind(StrEnum):
     SYSTEM = "system"
 
 
+class PrefillSource(StrEnum):
+    """Where a prefilled requisites form came from."""
+
+    RECORDS = "records"
+    """The project's own records (requisites saved before, e.g. for acts already sent)."""
+    REGISTRY = "registry"
+    """The registry lookup."""
+    NONE = "none"
+    """Nothing found, or the lookup failed: the owner fills the fields in (see the notes)."""
+
+
+class VchasnoStatus(StrEnum):
+    """An act's status in Vchasno."""
+
+    UPLOADED = "uploaded"
+    SENT = "sent"
+    SIGNED_BY_US = "signed_by_us"
+    SIGNED_BY_RECIPIENT = "signed_by_recipient"
+    SIGNED_BY_BOTH = "signed_by_both"
+    REJECTED = "rejected"
+    ANNULLED = "annulled"
+
+
 class Aggregate(StrEnum):
     """The side of a project an event belongs to."""
 
     ADMIN = "admin"
     ACCOUNT = "account"
+    PAPERWORK = "paperwork"
+    """Requisites, the Vchasno integration and acts."""
+    TAX = "tax"
+    """Tax documents."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -520,6 +560,99 @@ class BillingSection(_Record):
 
 
 # ---------------------------------------------------------------------------------------------------
+# The requisites form (the core's `paperwork::RequisitesForm`).
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RequisitesForm(_Record):
+    """The requisites form as typed: raw text, checked by the core when saved (a form with any bad
+    field raises :class:`~billing_core.RequisitesError` naming every bad field, and saves nothing)."""
+
+    tax_id: str
+    """ЄДРПОУ (company, 8 digits) or РНОКПП (sole proprietor, 10 digits)."""
+    iban: str
+    name: str
+    """Company name, or the sole proprietor's full name (ПІБ)."""
+    address: str
+    director: str | None = None
+    """Director: required for a company, ignored for a sole proprietor."""
+    vat_number: str | None = None
+    """The 12-digit VAT payer number, for a VAT payer."""
+    single_tax_group: int | None = None
+    """The single-tax group (1..4), for a single-tax payer."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PrefillIssue(_Record):
+    """Why the registry filled in nothing, or only part of the form: its ``kind`` (``not_found``,
+    ``pending``, ``failed``, ``vat_pending``, ``vat_unknown``, ``terminated``, ``bankrupt``) and its
+    other fields as the engine's JSON (``retry_after_secs``; ``code``, ``message``, ``retryable``;
+    ``reason``), read-only."""
+
+    kind: str
+    data: Mapping[str, Any]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """From the engine's JSON (``{"kind": "pending", "retry_after_secs": 30}``)."""
+        rest = {k: v for k, v in data.items() if k != "kind"}
+        return cls(_text(data["kind"]), _frozen_json(rest))
+
+    def to_dict(self) -> dict[str, Any]:
+        """As the engine's JSON."""
+        return {"kind": self.kind, **_thawed_json(self.data)}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class VatStatus(_Record):
+    """A VAT status: ``kind`` ``"payer"`` with its 12-digit ``number`` (and registration date,
+    when known), or ``"not_payer"``."""
+
+    kind: str
+    number: str | None = None
+    since: date | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """From the core's JSON (``{"kind": "payer", "number": "143605715098", "since": null}``)."""
+        unknown = data.keys() - {"kind", "number", "since"}
+        if unknown:
+            raise ValueError(f"VatStatus: unknown keys {sorted(unknown)}")
+        since = data.get("since")
+        number = data.get("number")
+        return cls(
+            _text(data["kind"]),
+            None if number is None else _text(number),
+            None if since is None else date.fromisoformat(_text(since)),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """As the core's JSON."""
+        if self.kind != "payer":
+            return {"kind": self.kind}
+        return {"kind": self.kind, "number": self.number, "since": None if self.since is None else self.since.isoformat()}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RequisitesPrefill(_Record):
+    """A requisites form to show, prefilled where possible."""
+
+    form: RequisitesForm
+    source: PrefillSource
+    notes: tuple[str, ...]
+    """The registry's warnings (terminated, bankrupt, ...), or why the lookup gave nothing."""
+    read_only: bool
+    """Whether the fields are read-only now (Vchasno activated: deactivate first)."""
+    issues: tuple[PrefillIssue, ...]
+    """The same reasons as ``notes``, typed."""
+    vat: VatStatus | None
+    """The VAT status from the registry or the saved requisites; ``None`` when not known."""
+    registry: Mapping[str, Any] | None
+    """The registry's record as found (the core's ``RegistryRecord`` JSON, read-only), when the form
+    came from the registry."""
+
+
+# ---------------------------------------------------------------------------------------------------
 # Actors, events, notifications and the other results.
 
 
@@ -777,6 +910,37 @@ def _utc_clock(clock: Clock) -> Callable[[], datetime]:
     return utc_now
 
 
+class SupportsLookup(Protocol):
+    """An object with ``lookup(tax_id)``: see :data:`Registry`."""
+
+    def lookup(self, tax_id: str) -> Mapping[str, Any] | None: ...
+
+
+#: The registry lookup :meth:`Engine.open` accepts: an object with ``lookup(tax_id)`` or a callable,
+#: given the ЄДРПОУ/РНОКПП and returning the core's ``RegistryAnswer`` JSON as a mapping
+#: (``{"kind": "found", "tax_id": ..., "name": ..., "address": ..., "director": ..., "vat": {"kind":
+#: "payer", "number": ..., "since": None}, "single_tax_group": None, "warnings": []}``,
+#: ``{"kind": "pending", "retry_after_secs": 30}``) or ``None`` for not found. An exception is a
+#: failed lookup: the form stays for the owner to fill in, and the prefill's notes say why.
+Registry = SupportsLookup | Callable[[str], Mapping[str, Any] | None]
+
+
+def _registry_fn(registry: Registry) -> Callable[[str], str]:
+    """The user's registry as the callable the native engine calls: JSON text in the core's shape."""
+    lookup = getattr(registry, "lookup", None)
+    read: Callable[[str], Mapping[str, Any] | None] = (
+        lookup if callable(lookup) else registry  # type: ignore[assignment]
+    )
+    if not callable(read):
+        raise TypeError(f"a registry is an object with lookup() or a callable, not {registry!r}")
+
+    def answer(tax_id: str) -> str:
+        found = read(tax_id)
+        return json.dumps({"kind": "not_found"} if found is None else dict(found), ensure_ascii=False)
+
+    return answer
+
+
 def _resolve(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
     """Completes an engine call's future on its loop (called by the native runtime)."""
     if future.done():  # cancelled while the engine worked: the result is dropped
@@ -793,6 +957,33 @@ def _resolve(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
 CodeLike = ServiceCode | str
 InvoiceLike = InvoiceNumber | str
 MoneyLike = Money | Decimal | str
+MonthLike = date | str
+
+
+def _month(month: MonthLike) -> str:
+    """A billing month as the core reads it: ``2026-10`` (from a ``date``, its month)."""
+    if isinstance(month, date):
+        return f"{month.year:04d}-{month.month:02d}"
+    return month
+
+
+def _form(form: RequisitesForm) -> str:
+    if not isinstance(form, RequisitesForm):
+        raise TypeError(f"form must be a RequisitesForm, not {form!r}")
+    return form.to_json()
+
+
+def _owner_actor(actor: Actor | None) -> str:
+    return _actor(Actor.owner() if actor is None else actor)
+
+
+def _requisites(text: str) -> Requisites | None:
+    data = json.loads(text)
+    return None if data is None else Requisites.from_dict(data)
+
+
+def _statuses(text: str) -> tuple[tuple[str, VchasnoStatus], ...]:
+    return tuple((_text(n), VchasnoStatus(_text(s))) for n, s in json.loads(text))
 
 
 def _money(amount: MoneyLike) -> str:
@@ -840,8 +1031,13 @@ class Engine:
     Cancelling an ``*_async`` call does not stop the engine's work: it completes (or not) as one
     transaction, and its result is dropped.
 
-    Later (not in the engine yet): invoice PDF bytes and ``reconcile`` against the store, each as
-    one more method pair here.
+    The document side: requisites (prefilled from the project's records or the ``registry``
+    given to :meth:`open`), the Vchasno integration (``vchasno``: a :class:`MemoryVchasno` for tests
+    and demos), acts of completed work and their PDFs. Methods that change something take the actor
+    as ``actor=`` (the owner by default).
+
+    Later (not in the engine yet): ``reconcile`` against the store (the dry run over data is
+    :func:`billing_core.reconcile`).
     """
 
     __slots__ = ("_native",)
@@ -858,16 +1054,22 @@ class Engine:
         path_or_url: str | os.PathLike[str],
         config_json: str | Mapping[str, Any] | None = None,
         clock: Clock | None = None,
+        *,
+        vchasno: MemoryVchasno | None = None,
+        registry: Registry | None = None,
     ) -> Self:
         """Opens the engine on a store.
 
         ``config_json`` (JSON text or a mapping) overrides keys of the default configuration
-        (``policy``, ``catalog``, ``bank_job_every_minutes``); ``clock`` is an object with ``now()``
-        or a callable returning an aware ``datetime`` (default: the system clock). Raises
-        ``ConfigError`` for a bad configuration and ``StoreError`` when the store cannot be opened.
+        (``policy``, ``catalog``, ``bank_job_every_minutes``, ``seller``: the seller's requisites
+        that acts print); ``clock`` is an object with ``now()`` or a callable returning an aware
+        ``datetime`` (default: the system clock); ``vchasno`` is the Vchasno to use (default: an
+        empty :class:`MemoryVchasno`); ``registry`` looks requisites up (see :data:`Registry`;
+        default: nothing is ever found). Raises ``ConfigError`` for a bad configuration and
+        ``StoreError`` when the store cannot be opened.
         """
-        clock_fn = None if clock is None else _utc_clock(clock)
-        return cls(open_engine(os.fspath(path_or_url), _config(config_json), clock_fn))
+        args = cls._open_args(path_or_url, config_json, clock, vchasno, registry)
+        return cls(open_engine(*args))
 
     @classmethod
     async def open_async(
@@ -875,10 +1077,31 @@ class Engine:
         path_or_url: str | os.PathLike[str],
         config_json: str | Mapping[str, Any] | None = None,
         clock: Clock | None = None,
+        *,
+        vchasno: MemoryVchasno | None = None,
+        registry: Registry | None = None,
     ) -> Self:
         """:meth:`open`, for asyncio code."""
-        clock_fn = None if clock is None else _utc_clock(clock)
-        return cls(await open_engine_async(os.fspath(path_or_url), _config(config_json), clock_fn))
+        args = cls._open_args(path_or_url, config_json, clock, vchasno, registry)
+        return cls(await open_engine_async(*args))
+
+    @staticmethod
+    def _open_args(
+        path_or_url: str | os.PathLike[str],
+        config_json: str | Mapping[str, Any] | None,
+        clock: Clock | None,
+        vchasno: MemoryVchasno | None,
+        registry: Registry | None,
+    ) -> tuple[str, str | None, Callable[[], datetime] | None, MemoryVchasno | None, Callable[[str], str] | None]:
+        if vchasno is not None and not isinstance(vchasno, MemoryVchasno):
+            raise TypeError(f"vchasno must be a MemoryVchasno, not {vchasno!r}")
+        return (
+            os.fspath(path_or_url),
+            _config(config_json),
+            None if clock is None else _utc_clock(clock),
+            vchasno,
+            None if registry is None else _registry_fn(registry),
+        )
 
     def __repr__(self) -> str:
         return f"Engine.open({self._native.store!r})"
@@ -1090,3 +1313,106 @@ class Engine:
         """:meth:`acknowledge`, for asyncio code."""
         await self._native.acknowledge_async(list(ids))
 
+    # -- requisites, Vchasno and acts -------------------------------------------------------------
+
+    def requisites_prefill(self, code: CodeLike, tax_id: str | None = None) -> RequisitesPrefill:
+        """The requisites form to show: the project's saved requisites (when ``tax_id`` is omitted or
+        the same code), else the registry's record for ``tax_id``; a missing or failing lookup
+        leaves the fields for the owner, with the reason in ``notes``."""
+        return RequisitesPrefill.from_json(self._native.requisites_prefill(str(code), tax_id))
+
+    async def requisites_prefill_async(self, code: CodeLike, tax_id: str | None = None) -> RequisitesPrefill:
+        """:meth:`requisites_prefill`, for asyncio code."""
+        return RequisitesPrefill.from_json(await self._native.requisites_prefill_async(str(code), tax_id))
+
+    def save_requisites(self, code: CodeLike, form: RequisitesForm, *, actor: Actor | None = None) -> Applied:
+        """"Save": stores the requisites (Vchasno stays not activated). ``RequisitesError`` names
+        every bad field; ``Refused`` (``vchasno.edit_while_active``) while Vchasno is activated."""
+        return Applied.from_json(self._native.save_requisites(str(code), _owner_actor(actor), _form(form)))
+
+    async def save_requisites_async(
+        self, code: CodeLike, form: RequisitesForm, *, actor: Actor | None = None
+    ) -> Applied:
+        """:meth:`save_requisites`, for asyncio code."""
+        return Applied.from_json(
+            await self._native.save_requisites_async(str(code), _owner_actor(actor), _form(form))
+        )
+
+    def save_and_activate_vchasno(
+        self, code: CodeLike, form: RequisitesForm, *, actor: Actor | None = None
+    ) -> Applied:
+        """"Save and activate": stores the requisites and activates Vchasno if the company is
+        registered there (``Refused``: ``vchasno.not_registered``, register in Vchasno first;
+        ``vchasno.unreachable``, try again later; the requisites stay saved either way)."""
+        args = (str(code), _owner_actor(actor), _form(form))
+        return Applied.from_json(self._native.save_and_activate_vchasno(*args))
+
+    async def save_and_activate_vchasno_async(
+        self, code: CodeLike, form: RequisitesForm, *, actor: Actor | None = None
+    ) -> Applied:
+        """:meth:`save_and_activate_vchasno`, for asyncio code."""
+        args = (str(code), _owner_actor(actor), _form(form))
+        return Applied.from_json(await self._native.save_and_activate_vchasno_async(*args))
+
+    def activate_vchasno(self, code: CodeLike, *, actor: Actor | None = None) -> Applied:
+        """Activates Vchasno for the saved requisites (see :meth:`save_and_activate_vchasno`)."""
+        return Applied.from_json(self._native.activate_vchasno(str(code), _owner_actor(actor)))
+
+    async def activate_vchasno_async(self, code: CodeLike, *, actor: Actor | None = None) -> Applied:
+        """:meth:`activate_vchasno`, for asyncio code."""
+        return Applied.from_json(await self._native.activate_vchasno_async(str(code), _owner_actor(actor)))
+
+    def deactivate_vchasno(self, code: CodeLike, *, actor: Actor | None = None) -> Applied:
+        """Deactivates Vchasno: the requisites become editable again."""
+        return Applied.from_json(self._native.deactivate_vchasno(str(code), _owner_actor(actor)))
+
+    async def deactivate_vchasno_async(self, code: CodeLike, *, actor: Actor | None = None) -> Applied:
+        """:meth:`deactivate_vchasno`, for asyncio code."""
+        return Applied.from_json(await self._native.deactivate_vchasno_async(str(code), _owner_actor(actor)))
+
+    def request_act(self, code: CodeLike, month: MonthLike, *, actor: Actor | None = None) -> Act:
+        """The act of completed work of a closed month (``"2026-10"``, or any ``date`` in it), sent
+        through Vchasno once: asking again returns the act already sent. The act is as the billing
+        section shows it."""
+        return Act.from_json(self._native.request_act(str(code), _owner_actor(actor), _month(month)))
+
+    async def request_act_async(self, code: CodeLike, month: MonthLike, *, actor: Actor | None = None) -> Act:
+        """:meth:`request_act`, for asyncio code."""
+        return Act.from_json(await self._native.request_act_async(str(code), _owner_actor(actor), _month(month)))
+
+    def act_pdf(self, code: CodeLike, number: str) -> bytes:
+        """The PDF of an act (``A-11111-2026-10``), rendered again from the record."""
+        return self._native.act_pdf(str(code), number)
+
+    async def act_pdf_async(self, code: CodeLike, number: str) -> bytes:
+        """:meth:`act_pdf`, for asyncio code."""
+        pdf: bytes = await self._native.act_pdf_async(str(code), number)
+        return pdf
+
+    def invoice_pdf(self, code: CodeLike, invoice: InvoiceLike) -> bytes:
+        """The PDF of an invoice (рахунок на оплату) with the NBU payment QR code: the seller from
+        the configuration (``seller``), the buyer from the saved requisites (before they are
+        saved: the owner, by name and email, without a tax id)."""
+        return self._native.invoice_pdf(str(code), str(invoice))
+
+    async def invoice_pdf_async(self, code: CodeLike, invoice: InvoiceLike) -> bytes:
+        """:meth:`invoice_pdf`, for asyncio code."""
+        pdf: bytes = await self._native.invoice_pdf_async(str(code), str(invoice))
+        return pdf
+
+    def poll_act_statuses(self, code: CodeLike) -> tuple[tuple[str, VchasnoStatus], ...]:
+        """Reads the Vchasno statuses of the project's acts that may still change and records the
+        changes; returns the acts whose status changed, with the new status."""
+        return _statuses(self._native.poll_act_statuses(str(code)))
+
+    async def poll_act_statuses_async(self, code: CodeLike) -> tuple[tuple[str, VchasnoStatus], ...]:
+        """:meth:`poll_act_statuses`, for asyncio code."""
+        return _statuses(await self._native.poll_act_statuses_async(str(code)))
+
+    def requisites(self, code: CodeLike) -> Requisites | None:
+        """The saved requisites as the billing section shows them (``None`` before the first save)."""
+        return _requisites(self._native.requisites(str(code)))
+
+    async def requisites_async(self, code: CodeLike) -> Requisites | None:
+        """:meth:`requisites`, for asyncio code."""
+        return _requisites(await self._native.requisites_async(str(code)))

@@ -1853,6 +1853,204 @@ public func FfiConverterTypePaymentQrRequest_lower(_ value: PaymentQrRequest) ->
 
 
 /**
+ * One bad field of the form: which, the core's dotted code and its message.
+ */
+public struct RequisitesFieldError: Equatable, Hashable {
+    /**
+     * `tax_id`, `iban`, `name`, `address`, `director`, `vat_number` or `single_tax_group`.
+     */
+    public var field: String
+    /**
+     * The stable code: `edrpou.checksum`, `iban.checksum`, `requisites.required`, ...
+     */
+    public var code: String
+    /**
+     * The core's message, for people.
+     */
+    public var message: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `tax_id`, `iban`, `name`, `address`, `director`, `vat_number` or `single_tax_group`.
+         */field: String, 
+        /**
+         * The stable code: `edrpou.checksum`, `iban.checksum`, `requisites.required`, ...
+         */code: String, 
+        /**
+         * The core's message, for people.
+         */message: String) {
+        self.field = field
+        self.code = code
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RequisitesFieldError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRequisitesFieldError: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RequisitesFieldError {
+        return
+            try RequisitesFieldError(
+                field: FfiConverterString.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RequisitesFieldError, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.field, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequisitesFieldError_lift(_ buf: RustBuffer) throws -> RequisitesFieldError {
+    return try FfiConverterTypeRequisitesFieldError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequisitesFieldError_lower(_ value: RequisitesFieldError) -> RustBuffer {
+    return FfiConverterTypeRequisitesFieldError.lower(value)
+}
+
+
+/**
+ * The requisites form as typed: raw text, checked by [`check_requisites`].
+ */
+public struct RequisitesForm: Equatable, Hashable {
+    /**
+     * ЄДРПОУ (company, 8 digits) or РНОКПП (sole proprietor, 10 digits). Required.
+     */
+    public var taxId: String
+    /**
+     * The current account, `UA` + 27 characters. Required.
+     */
+    public var iban: String
+    /**
+     * Company name, or the sole proprietor's full name (ПІБ). Required.
+     */
+    public var name: String
+    /**
+     * Registered address. Required.
+     */
+    public var address: String
+    /**
+     * Director: required for a company, ignored for a sole proprietor.
+     */
+    public var director: String?
+    /**
+     * The 12-digit VAT payer number (ІПН платника ПДВ), for a VAT payer.
+     */
+    public var vatNumber: String?
+    /**
+     * The single-tax group (1..4), for a single-tax payer.
+     */
+    public var singleTaxGroup: UInt8?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * ЄДРПОУ (company, 8 digits) or РНОКПП (sole proprietor, 10 digits). Required.
+         */taxId: String, 
+        /**
+         * The current account, `UA` + 27 characters. Required.
+         */iban: String, 
+        /**
+         * Company name, or the sole proprietor's full name (ПІБ). Required.
+         */name: String, 
+        /**
+         * Registered address. Required.
+         */address: String, 
+        /**
+         * Director: required for a company, ignored for a sole proprietor.
+         */director: String? = nil, 
+        /**
+         * The 12-digit VAT payer number (ІПН платника ПДВ), for a VAT payer.
+         */vatNumber: String? = nil, 
+        /**
+         * The single-tax group (1..4), for a single-tax payer.
+         */singleTaxGroup: UInt8? = nil) {
+        self.taxId = taxId
+        self.iban = iban
+        self.name = name
+        self.address = address
+        self.director = director
+        self.vatNumber = vatNumber
+        self.singleTaxGroup = singleTaxGroup
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RequisitesForm: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRequisitesForm: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RequisitesForm {
+        return
+            try RequisitesForm(
+                taxId: FfiConverterString.read(from: &buf), 
+                iban: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                address: FfiConverterString.read(from: &buf), 
+                director: FfiConverterOptionString.read(from: &buf), 
+                vatNumber: FfiConverterOptionString.read(from: &buf), 
+                singleTaxGroup: FfiConverterOptionUInt8.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RequisitesForm, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.taxId, into: &buf)
+        FfiConverterString.write(value.iban, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.address, into: &buf)
+        FfiConverterOptionString.write(value.director, into: &buf)
+        FfiConverterOptionString.write(value.vatNumber, into: &buf)
+        FfiConverterOptionUInt8.write(value.singleTaxGroup, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequisitesForm_lift(_ buf: RustBuffer) throws -> RequisitesForm {
+    return try FfiConverterTypeRequisitesForm.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequisitesForm_lower(_ value: RequisitesForm) -> RustBuffer {
+    return FfiConverterTypeRequisitesForm.lower(value)
+}
+
+
+/**
  * A person's РНОКПП (formerly ІПН): 10 digits with a valid check digit, and what they encode.
  */
 public struct Rnokpp: Equatable, Hashable {
@@ -4189,6 +4387,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeRequisitesFieldError: FfiConverterRustBuffer {
+    typealias SwiftType = [RequisitesFieldError]
+
+    public static func write(_ value: [RequisitesFieldError], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRequisitesFieldError.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RequisitesFieldError] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RequisitesFieldError]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRequisitesFieldError.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSectionAct: FfiConverterRustBuffer {
     typealias SwiftType = [SectionAct]
 
@@ -4681,6 +4904,18 @@ public func parseMoney(input: String)throws  -> Decimal  {
 })
 }
 /**
+ * Every bad field of a requisites form, in the form's order; empty when the backend would save it.
+ * The same check the engine runs on "Save" (`requisites.invalid` there names these fields).
+ */
+public func checkRequisites(form: RequisitesForm) -> [RequisitesFieldError]  {
+    return try!  FfiConverterSequenceTypeRequisitesFieldError.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_billing_ffi_fn_func_check_requisites(
+        FfiConverterTypeRequisitesForm_lower(form),uniffiCallStatus
+    )
+})
+}
+/**
  * Whether `input` is a valid ЄДРПОУ: the same verdict as `parse_edrpou`, without building a value.
  */
 public func isValidEdrpou(input: String) -> Bool  {
@@ -4847,6 +5082,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_billing_ffi_checksum_func_parse_money() != 55289) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_billing_ffi_checksum_func_check_requisites() != 2610) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_billing_ffi_checksum_func_is_valid_edrpou() != 13082) {

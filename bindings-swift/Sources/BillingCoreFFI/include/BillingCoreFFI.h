@@ -364,6 +364,11 @@ RustBuffer uniffi_billing_ffi_fn_func_format_money_grouped(RustBuffer amount, Ru
 RustBuffer uniffi_billing_ffi_fn_func_parse_money(RustBuffer input, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BILLING_FFI_FN_FUNC_CHECK_REQUISITES
+#define UNIFFI_FFIDEF_UNIFFI_BILLING_FFI_FN_FUNC_CHECK_REQUISITES
+RustBuffer uniffi_billing_ffi_fn_func_check_requisites(RustBuffer form, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_BILLING_FFI_FN_FUNC_IS_VALID_EDRPOU
 #define UNIFFI_FFIDEF_UNIFFI_BILLING_FFI_FN_FUNC_IS_VALID_EDRPOU
 int8_t uniffi_billing_ffi_fn_func_is_valid_edrpou(RustBuffer input, RustCallStatus *_Nonnull out_status
@@ -726,6 +731,12 @@ uint16_t uniffi_billing_ffi_checksum_func_format_money_grouped(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_BILLING_FFI_CHECKSUM_FUNC_PARSE_MONEY
 #define UNIFFI_FFIDEF_UNIFFI_BILLING_FFI_CHECKSUM_FUNC_PARSE_MONEY
 uint16_t uniffi_billing_ffi_checksum_func_parse_money(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BILLING_FFI_CHECKSUM_FUNC_CHECK_REQUISITES
+#define UNIFFI_FFIDEF_UNIFFI_BILLING_FFI_CHECKSUM_FUNC_CHECK_REQUISITES
+uint16_t uniffi_billing_ffi_checksum_func_check_requisites(void
     
 );
 #endif
