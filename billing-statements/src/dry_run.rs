@@ -30,7 +30,9 @@
 use std::borrow::Cow;
 use std::io::Write;
 
-use billing_core::reconcile::{decide_batch, BankLine, Decision, Outcome};
+use billing_core::reconcile::{
+    decide_batch, decide_batch_with, BankLine, Decision, Outcome, References,
+};
 use billing_core::InvoiceNumber;
 use serde::Serialize;
 
@@ -230,9 +232,28 @@ impl Summary {
     }
 }
 
-/// Decides `lines` against `book`; one result per line, in order.
+/// Decides `lines` against `book`; one result per line, in order. The references are found on all
+/// cores (independent per line); the rules then run in order on one.
 pub fn reconcile<'a>(book: &InvoiceBook, lines: &'a [BankLine<'a>]) -> Vec<LineResult<'a>> {
-    let decisions = decide_batch(lines, book, &book.finder());
+    let finder = book.finder();
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let decisions = if threads < 2 || lines.len() < 50_000 {
+        decide_batch(lines, book, &finder)
+    } else {
+        let mut refs = vec![References::None; lines.len()];
+        let per = lines.len().div_ceil(threads);
+        std::thread::scope(|s| {
+            for (part, chunk) in refs.chunks_mut(per).zip(lines.chunks(per)) {
+                let finder = &finder;
+                s.spawn(move || {
+                    for (slot, line) in part.iter_mut().zip(chunk) {
+                        *slot = finder.classify(&line.purpose);
+                    }
+                });
+            }
+        });
+        decide_batch_with(lines, book, |i, _| refs[i])
+    };
     lines
         .iter()
         .zip(&decisions)
@@ -256,8 +277,15 @@ pub fn reconcile_bytes(
     statement: &[u8],
     format: Format,
 ) -> Result<Vec<LineResult<'static>>, StatementError> {
-    let book = InvoiceBook::parse(invoices)?;
-    let st = parse(statement, format)?;
+    // The invoices are parsed on another thread while this one parses the statement; errors come
+    // in the same order as one after the other (the invoices' first).
+    let (book, st) = std::thread::scope(|s| {
+        let book = s.spawn(|| InvoiceBook::parse(invoices));
+        let st = parse(statement, format);
+        (join(book), st)
+    });
+    let book = book?;
+    let st = st?;
     Ok(reconcile(&book, &st.lines)
         .into_iter()
         .map(LineResult::into_owned)
@@ -271,7 +299,35 @@ pub fn reconcile_json(
     invoices: &str,
     lines: &str,
 ) -> Result<Vec<LineResult<'static>>, StatementError> {
-    let book = InvoiceBook::parse(invoices.as_bytes())?;
+    let (book, parsed) = std::thread::scope(|s| {
+        let book = s.spawn(|| InvoiceBook::parse(invoices.as_bytes()));
+        let parsed = statement_lines_from_json(lines);
+        (join(book), parsed)
+    });
+    let book = book?;
+    let parsed = parsed?;
+    Ok(reconcile(&book, &parsed)
+        .into_iter()
+        .map(LineResult::into_owned)
+        .collect())
+}
+
+/// The result of a parsing thread (a panic in it, which the parsers never do, as an error).
+fn join<T>(
+    handle: std::thread::ScopedJoinHandle<'_, Result<T, StatementError>>,
+) -> Result<T, StatementError> {
+    handle.join().unwrap_or_else(|_| {
+        Err(StatementError::new(
+            "invoices.read",
+            Format::Jsonl,
+            String::new(),
+            "the invoices could not be read".to_string(),
+        ))
+    })
+}
+
+/// Statement lines given as JSON text: an array, or JSON Lines.
+fn statement_lines_from_json(lines: &str) -> Result<Vec<BankLine<'_>>, StatementError> {
     let is_array = lines.trim_start().starts_with('[');
     let parsed: Vec<BankLine<'_>> = if is_array {
         let records: Vec<JsonlRecord<'_>> = serde_json::from_str(lines).map_err(|e| {
@@ -294,10 +350,7 @@ pub fn reconcile_json(
     } else {
         crate::jsonl::parse(lines.as_bytes())?
     };
-    Ok(reconcile(&book, &parsed)
-        .into_iter()
-        .map(LineResult::into_owned)
-        .collect())
+    Ok(parsed)
 }
 
 /// Parses invoices given as JSON text (an array or JSON Lines).

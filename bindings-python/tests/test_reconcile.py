@@ -85,3 +85,21 @@ def test_unreadable_data_is_a_statement_error() -> None:
 
 def test_no_lines_no_results() -> None:
     assert bc.reconcile(records(INVOICES), []) == []
+
+
+def test_the_garbage_collector_is_left_as_it_was() -> None:
+    import gc
+
+    invoices, lines = (DATA / "invoices.jsonl").read_text(), (DATA / "statement.jsonl").read_text()
+    assert gc.isenabled()
+    assert bc.reconcile(invoices, lines)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert bc.reconcile(invoices, lines)
+        assert not gc.isenabled()
+        with pytest.raises(bc.StatementError):
+            bc.reconcile(invoices, "{not json")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
