@@ -9,7 +9,7 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use billing_core::reconcile::{decide_batch_with, Decision, Outcome, References};
+use billing_core::reconcile::{Decision, Outcome};
 use billing_statements::dry_run::{LineResult, Summary};
 use billing_statements::invoices::InvoiceBook;
 use billing_statements::Format;
@@ -183,11 +183,7 @@ fn dry_run(args: Args, out: &Output) -> Result<(), Failure> {
     }
     bar.set_message(format!("deciding {} lines", lines.len()));
     // Reading the references is independent per line: on all cores. The rules then run in order.
-    let finder = book.finder();
-    let refs = par_fill(lines.len(), References::None, |i| {
-        finder.classify(&lines[i].purpose)
-    });
-    let decisions = decide_batch_with(lines, &book, |i, _| refs[i]);
+    let decisions = billing_statements::dry_run::decide(&book, lines);
     if timings {
         eprintln!("decided: {:?}", t0.elapsed());
     }
@@ -291,24 +287,6 @@ fn write_row<W: Write>(
         " ".repeat(pad),
         detail
     )
-}
-
-/// `[f(0), .., f(n - 1)]` on all cores, written in place (`empty` first).
-fn par_fill<T: Copy + Send + Sync, F: Fn(usize) -> T + Sync>(n: usize, empty: T, f: F) -> Vec<T> {
-    let mut all = vec![empty; n];
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
-    let per = n.div_ceil(threads.max(1)).max(1);
-    let f = &f;
-    std::thread::scope(|s| {
-        for (t, part) in all.chunks_mut(per).enumerate() {
-            s.spawn(move || {
-                for (k, slot) in part.iter_mut().enumerate() {
-                    *slot = f(t * per + k);
-                }
-            });
-        }
-    });
-    all
 }
 
 /// `f(0..n)` on all cores, in order.

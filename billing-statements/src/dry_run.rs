@@ -232,28 +232,32 @@ impl Summary {
     }
 }
 
-/// Decides `lines` against `book`; one result per line, in order. The references are found on all
-/// cores (independent per line); the rules then run in order on one.
-pub fn reconcile<'a>(book: &InvoiceBook, lines: &'a [BankLine<'a>]) -> Vec<LineResult<'a>> {
+/// The decision of every line against `book`, in order: the references found on all cores
+/// (independent per line), then the rules in order on one.
+pub fn decide(book: &InvoiceBook, lines: &[BankLine<'_>]) -> Vec<Decision> {
     let finder = book.finder();
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
-    let decisions = if threads < 2 || lines.len() < 50_000 {
-        decide_batch(lines, book, &finder)
-    } else {
-        let mut refs = vec![References::None; lines.len()];
-        let per = lines.len().div_ceil(threads);
-        std::thread::scope(|s| {
-            for (part, chunk) in refs.chunks_mut(per).zip(lines.chunks(per)) {
-                let finder = &finder;
-                s.spawn(move || {
-                    for (slot, line) in part.iter_mut().zip(chunk) {
-                        *slot = finder.classify(&line.purpose);
-                    }
-                });
-            }
-        });
-        decide_batch_with(lines, book, |i, _| refs[i])
-    };
+    if threads < 2 || lines.len() < 50_000 {
+        return decide_batch(lines, book, &finder);
+    }
+    let mut refs = vec![References::None; lines.len()];
+    let per = lines.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        for (part, chunk) in refs.chunks_mut(per).zip(lines.chunks(per)) {
+            let finder = &finder;
+            s.spawn(move || {
+                for (slot, line) in part.iter_mut().zip(chunk) {
+                    *slot = finder.classify(&line.purpose);
+                }
+            });
+        }
+    });
+    decide_batch_with(lines, book, |i, _| refs[i])
+}
+
+/// Decides `lines` against `book` ([`decide`]); one result per line, in order.
+pub fn reconcile<'a>(book: &InvoiceBook, lines: &'a [BankLine<'a>]) -> Vec<LineResult<'a>> {
+    let decisions = decide(book, lines);
     lines
         .iter()
         .zip(&decisions)
