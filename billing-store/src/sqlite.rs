@@ -166,17 +166,28 @@ impl SqliteStore {
                 .test_before_acquire(false)
                 .acquire_timeout(busy_timeout + Duration::from_secs(5))
         };
-        let writer = pool(1)
-            .connect_with(options.clone())
-            .await
-            .map_err(db_error)?;
-        let readers = pool(MAX_READERS)
-            .connect_with(options)
-            .await
-            .map_err(db_error)?;
-        let store = SqliteStore { writer, readers };
-        store.migrate().await?;
-        Ok(store)
+        // Several processes opening a new file at once: the first turns it to WAL and migrates it,
+        // and switching the journal mode is refused at once (SQLITE_BUSY, no busy handler) to the
+        // others meanwhile. Such a refusal is tried again until the busy timeout has passed.
+        let started = std::time::Instant::now();
+        loop {
+            let opened = async {
+                let writer = pool(1).connect_with(options.clone()).await?;
+                let readers = pool(MAX_READERS).connect_with(options.clone()).await?;
+                Ok::<_, sqlx::Error>(SqliteStore { writer, readers })
+            }
+            .await;
+            match opened {
+                Ok(store) => {
+                    store.migrate().await?;
+                    return Ok(store);
+                }
+                Err(e) if is_busy(&e) && started.elapsed() < busy_timeout => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Err(e) => return Err(db_error(e)),
+            }
+        }
     }
 
     /// The writing connection's pool, for diagnostics and tests.
@@ -459,6 +470,18 @@ impl SqliteStore {
         }
         tx.commit().await.map_err(db_error)?;
         Ok(version)
+    }
+}
+
+/// Whether SQLite refused because another connection holds a lock (`SQLITE_BUSY`, code 5, or one
+/// of its extended codes).
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|c| c.parse::<i32>().ok())
+            .is_some_and(|c| c & 0xff == 5),
+        _ => false,
     }
 }
 

@@ -979,3 +979,23 @@ async fn postgres_reports_corrupt_stored_json() {
     let err = pg.events(code("00001"), 0).await.unwrap_err();
     assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
 }
+
+/// Many connections opening one new file at the same moment (as the backend's processes do on a
+/// first start): each waits for the one that turns it to WAL and migrates it, none is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_opened_by_many_at_once_opens_for_all() {
+    for round in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("new-{round}.sqlite3"));
+        let opens: Vec<_> = (0..8)
+            .map(|_| {
+                let path = path.clone();
+                tokio::spawn(async move { billing_store::SqliteStore::open(&path).await })
+            })
+            .collect();
+        for open in opens {
+            let store = open.await.unwrap().expect("every open succeeds");
+            assert!(store.projects().await.unwrap().is_empty());
+        }
+    }
+}
